@@ -1,0 +1,228 @@
+"""Argos Translate packages: find the zh->en model, install it from the index or a file.
+
+Finding and loading uses ``argostranslate.package`` (``Package``, ``AvailablePackage``) and
+Argos's settings (ARGOS_PACKAGES_DIR, ARGOS_PACKAGE_INDEX, ARGOS_DEVICE_TYPE, settings.json).
+Installing is ours: Argos's ``install_from_path`` extracts straight over the installed package
+and its download has no timeout, progress or check. Here a package is checked (a zip, CRCs,
+metadata, language pair, model files) before anything is touched, extracted beside the package
+folder, and moved into place with a rename, so a bad file leaves the installed model working.
+Every network access is a visible command or a build that has no model, with a short timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from bilingual.document import ModelInfo
+from bilingual.errors import ModelError
+
+FROM_CODE, TO_CODE = "zh", "en"
+TIMEOUT_SECONDS = 10.0
+INSTALL_HINT = ("run `bilingual models install` on a machine with network, or "
+                "`bilingual models install --file translate-zh_en.argosmodel`")
+
+
+def settings():
+    """Argos's settings module (imported lazily: it creates its folders on import)."""
+    from argostranslate import settings as argos_settings
+
+    return argos_settings
+
+
+def packages_dir() -> Path:
+    return Path(settings().package_data_dir)
+
+
+def index_url() -> str:
+    base = str(settings().package_index)
+    return base if base.endswith(".json") else base.rstrip("/") + "/index.json"
+
+
+def installed_packages() -> list:
+    """Installed Argos packages; folders that are not packages are skipped."""
+    from argostranslate.package import Package
+
+    found = []
+    for directory in settings().package_dirs:
+        if not Path(directory).is_dir():
+            continue
+        for path in sorted(Path(directory).iterdir()):
+            if path.is_dir() and (path / "metadata.json").is_file():
+                try:
+                    found.append(Package(path))
+                except (OSError, ValueError):
+                    continue
+    return found
+
+
+def _version_key(version: str):
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return (1, Version(version))
+    except InvalidVersion:
+        return (0, version)
+
+
+def find_zh_en():
+    """The installed zh->en package with the highest version, or None."""
+    candidates = [p for p in installed_packages()
+                  if p.from_code == FROM_CODE and p.to_code == TO_CODE and p.type == "translate"]
+    return max(candidates, key=lambda p: _version_key(p.package_version), default=None)
+
+
+def model_info(package) -> ModelInfo:
+    from argostranslate.package import argospm_package_name
+
+    return ModelInfo(package.code or argospm_package_name(package), package.package_version)
+
+
+# --- checking and installing a package file -----------------------------------------------
+
+
+def _check_archive(path: Path) -> tuple[str, dict]:
+    """The package's top folder and metadata, or ModelError saying why the file is refused."""
+    if not path.is_file():
+        raise ModelError(f"{path}: no such file")
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"{path}: not an Argos package (not a zip archive; truncated download?)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+            if bad is not None:
+                raise ModelError(f"{path}: corrupt package (bad checksum in {bad}); download it again")
+            names = archive.namelist()
+            for name in names:
+                parts = PurePosixPath(name).parts
+                if name.startswith("/") or ".." in parts:
+                    raise ModelError(f"{path}: refused, unsafe path in archive: {name}")
+            metadata_names = [n for n in names if PurePosixPath(n).name == "metadata.json"
+                              and len(PurePosixPath(n).parts) == 2]
+            if not metadata_names:
+                raise ModelError(f"{path}: not an Argos package (no metadata.json in a top folder)")
+            top = PurePosixPath(metadata_names[0]).parts[0]
+            metadata = json.loads(archive.read(metadata_names[0]).decode("utf-8"))
+            if not any(n.startswith(f"{top}/model/model.bin") for n in names):
+                raise ModelError(f"{path}: not an Argos package (no model/model.bin)")
+            if not any(n in (f"{top}/sentencepiece.model", f"{top}/bpe.model") for n in names):
+                raise ModelError(f"{path}: not an Argos package (no tokenizer model)")
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: corrupt package ({exc}); download it again") from None
+    pair = (metadata.get("from_code"), metadata.get("to_code"))
+    if pair != (FROM_CODE, TO_CODE):
+        raise ModelError(f"{path}: translates {pair[0]}->{pair[1]}, not {FROM_CODE}->{TO_CODE}")
+    return top, metadata
+
+
+def install_file(path: Path):
+    """Install a checked ``.argosmodel``; the installed package, or ModelError."""
+    from argostranslate.package import Package
+
+    top, _ = _check_archive(path)
+    target_root = packages_dir()
+    target_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".bilingual-install-", dir=target_root.parent))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(staging)
+        package = Package(staging / top)  # loads metadata and tokenizer: fails before install
+        if package.from_code != FROM_CODE or package.to_code != TO_CODE:
+            raise ModelError(f"{path}: metadata does not describe a zh->en package")
+        target = target_root / top
+        old = None
+        if target.exists():
+            old = staging / ".previous"
+            os.replace(target, old)
+        os.replace(staging / top, target)
+        for other in installed_packages():  # one zh->en package: status is never ambiguous
+            if (other.from_code, other.to_code) == (FROM_CODE, TO_CODE) and \
+                    Path(other.package_path) != target and Path(other.package_path).parent == target_root:
+                shutil.rmtree(other.package_path, ignore_errors=True)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot install into {target_root} ({exc.strerror})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Package(target)
+
+
+# --- the package index ----------------------------------------------------------------------
+
+
+def _open(url: str, timeout: float):
+    request = urllib.request.Request(url, headers={"User-Agent": "bilingual"})
+    return urllib.request.urlopen(request, timeout=timeout)
+
+
+def fetch_index(url: str | None = None, timeout: float = TIMEOUT_SECONDS) -> list:
+    """The index's packages (``argostranslate.package.AvailablePackage``)."""
+    from argostranslate.package import AvailablePackage
+
+    url = url or index_url()
+    try:
+        with _open(url, timeout) as response:
+            entries = json.loads(response.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ModelError(f"package index {url} unreachable ({reason}); {INSTALL_HINT}") from None
+    except ValueError:
+        raise ModelError(f"package index {url} is not a JSON package list") from None
+    if not isinstance(entries, list):
+        raise ModelError(f"package index {url} is not a JSON package list")
+    packages = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            package = AvailablePackage(entry)
+            package.checksum = entry.get("sha256") or entry.get("checksum")
+            packages.append(package)
+    return packages
+
+
+def download(package, destination: Path, on_progress: Callable[[int, int | None], None],
+             timeout: float = TIMEOUT_SECONDS) -> Path:
+    """Download ``package`` to ``destination``, checking its size and checksum if the index has one."""
+    errors = []
+    for url in package.links:
+        part = destination.with_name(destination.name + ".part")
+        try:
+            with _open(url, timeout) as response, open(part, "wb") as out:
+                total = response.headers.get("Content-Length")
+                total = int(total) if total and total.isdigit() else None
+                digest, received = hashlib.sha256(), 0
+                while chunk := response.read(1 << 16):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+                    on_progress(len(chunk), total)
+            if total is not None and received != total:
+                raise ModelError(f"{url}: download truncated ({received} of {total} bytes)")
+            expected = getattr(package, "checksum", None)
+            if expected and digest.hexdigest() != expected.lower().removeprefix("sha256:"):
+                raise ModelError(f"{url}: checksum mismatch; the download is corrupt")
+            os.replace(part, destination)
+            return destination
+        except (urllib.error.URLError, OSError, TimeoutError, ModelError) as exc:
+            part.unlink(missing_ok=True)
+            errors.append(str(getattr(exc, "reason", exc)))
+    raise ModelError(f"cannot download {package}: {'; '.join(errors) or 'no links'}; {INSTALL_HINT}")
+
+
+def install_from_index(on_progress: Callable[[int, int | None], None],
+                       timeout: float = TIMEOUT_SECONDS):
+    """Find zh->en in the index, download it with checks, install it."""
+    candidates = [p for p in fetch_index(timeout=timeout)
+                  if p.from_code == FROM_CODE and p.to_code == TO_CODE and p.type == "translate"]
+    if not candidates:
+        raise ModelError(f"package index {index_url()} has no {FROM_CODE}->{TO_CODE} package")
+    best = max(candidates, key=lambda p: _version_key(p.package_version))
+    with tempfile.TemporaryDirectory(prefix="bilingual-download-") as tmp:
+        path = download(best, Path(tmp) / "translate-zh_en.argosmodel", on_progress, timeout)
+        return install_file(path)

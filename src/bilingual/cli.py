@@ -1,0 +1,220 @@
+"""The command line. It only wires: parse, call the pipeline or a module, print, exit.
+
+Exit codes: 0 ok; 1 QA warnings under --strict; 2 bad input or usage; 3 no usable model;
+4 cannot write, or another build holds the lock; 130 interrupted.
+Heavy modules are imported inside the commands so that ``bilingual --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bilingual import __version__
+from bilingual.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_QA, BilingualError, ManyErrors
+
+EPILOG = "exit codes: 0 ok, 1 QA warnings (--strict), 2 bad input, 3 no model, 4 cannot write or busy, 130 interrupted"
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_build(args) -> int:
+    from bilingual.pipeline import build
+    from bilingual.progress import Progress
+    from bilingual.settings import load_settings
+
+    settings = load_settings(args.config, {
+        "seeds": args.seeds, "glossary": args.glossary, "dist": args.dist, "tm": args.tm,
+        "traditional": args.traditional, "threads": args.threads, "batch_size": args.batch_size,
+    })
+    report = build(settings, Progress(quiet=args.quiet or args.json))
+    if args.json:
+        _print_json(report.as_json())
+    elif not args.quiet:
+        for note in report.notes:
+            print(f"note: {note}", file=sys.stderr)
+        for name, doc in report.documents.items():
+            print(f"{name}: {doc['segments']} segments ({doc['translated']} translated, "
+                  f"{doc['cache']} cached, {doc['memory']} edited, {doc['copied']} copied); "
+                  f"QA: {doc['qa']['warning']} to review")
+        print(f"wrote {len(report.files)} files to {settings.dist}")
+    return EXIT_QA if args.strict and report.warnings else EXIT_OK
+
+
+def cmd_segment(args) -> int:
+    from bilingual.glossary import Glossary
+    from bilingual.glossary_file import load_glossary
+    from bilingual.pipeline import prepare
+    from bilingual.readers import read_source
+
+    glossary = load_glossary(args.glossary) if args.glossary else Glossary()
+    document = prepare(read_source(args.file), glossary)
+    segments = [
+        {"id": s.id, "paragraph": s.paragraph, "source": s.source,
+         "terms": [{"zh": h.zh, "en": h.en, "start": h.start, "end": h.end} for h in s.terms]}
+        for s in document.segments
+    ]
+    if args.json:
+        _print_json({"segments": segments})
+    else:
+        for s in segments:
+            terms = ", ".join(f"{t['zh']}={t['en']}" for t in s["terms"])
+            print(f"{s['id']}\t{s['source'].strip()}" + (f"\t[{terms}]" if terms else ""))
+    return EXIT_OK
+
+
+def cmd_glossary_check(args) -> int:
+    from bilingual.glossary_file import load_glossary
+
+    glossary = load_glossary(args.directory)
+    variants = sum(len(t.variants) for t in glossary.terms)
+    print(f"{args.directory}: {len(glossary.terms)} terms, {variants} variants, no problems")
+    return EXIT_OK
+
+
+def cmd_models_status(args) -> int:
+    from bilingual import argos_models
+
+    packages = argos_models.installed_packages()
+    chosen = argos_models.find_zh_en()
+    status = {
+        "packages_dir": str(argos_models.packages_dir()),
+        "index": argos_models.index_url(),
+        "device": str(argos_models.settings().device),
+        "zh_en": None if chosen is None else {
+            "name": argos_models.model_info(chosen).name, "version": chosen.package_version,
+            "path": str(chosen.package_path)},
+        "installed": [{"from": p.from_code, "to": p.to_code, "version": p.package_version,
+                       "path": str(p.package_path)} for p in packages],
+    }
+    if args.json:
+        _print_json(status)
+    else:
+        print(f"packages: {status['packages_dir']}\nindex:    {status['index']}")
+        if chosen is None:
+            print(f"zh->en:   not installed; {argos_models.INSTALL_HINT}")
+        else:
+            print(f"zh->en:   {status['zh_en']['name']} {chosen.package_version} ({chosen.package_path})")
+    return EXIT_OK if chosen is not None else 3
+
+
+def cmd_models_install(args) -> int:
+    from bilingual import argos_models
+    from bilingual.progress import Progress
+
+    if args.file:
+        package = argos_models.install_file(args.file)
+    else:
+        progress = Progress(quiet=args.quiet)
+        bar = progress.bar(None, "downloading", unit="B", unit_scale=True)
+        try:
+            package = argos_models.install_from_index(lambda n, total: bar(n))
+        finally:
+            progress.close()
+    if not args.quiet:
+        info = argos_models.model_info(package)
+        print(f"installed {info.name} {info.version} in {package.package_path}")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from bilingual.importer import import_files
+    from bilingual.settings import load_settings
+
+    settings = load_settings(args.config, {"seeds": args.seeds, "glossary": args.glossary,
+                                           "tm": args.tm, "traditional": args.traditional})
+    summary = import_files(args.files, settings)
+    if args.json:
+        _print_json(summary.as_json())
+    else:
+        for line in summary.problems:
+            print(line, file=sys.stderr)
+        print(f"{summary.edited} edited, {summary.unchanged} unchanged, {summary.refused} refused")
+    return EXIT_OK if not summary.failed_files else 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress or notes")
+    project = argparse.ArgumentParser(add_help=False)
+    project.add_argument("--config", type=Path, help="settings file (default: ./bilingual.toml if present)")
+    project.add_argument("--seeds", type=Path, help="sources folder (default: seeds/)")
+    project.add_argument("--glossary", type=Path, help="glossary folder (default: glossary/)")
+    project.add_argument("--tm", type=Path, help="translation memory folder (default: tm/)")
+    project.add_argument("--traditional", choices=["s2twp", "s2tw", "s2hk", "s2t"],
+                         help="OpenCC conversion (default: s2twp, Taiwan with phrases)")
+
+    parser = argparse.ArgumentParser(
+        prog="bilingual", description="Simplified Chinese articles to bilingual DOCX and Markdown, offline.",
+        epilog=EPILOG, parents=[common])
+    parser.add_argument("--version", action="version", version=f"bilingual {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", parents=[common, project], epilog=EPILOG,
+                                help="seeds/ + glossary/ -> dist/")
+    build.add_argument("--dist", type=Path, help="output folder (default: dist/)")
+    build.add_argument("--threads", type=int, help="CPU threads for translation (default: all cores)")
+    build.add_argument("--batch-size", type=int, help="segments per model batch (default: 32)")
+    build.add_argument("--json", action="store_true", help="print a JSON report")
+    build.add_argument("--strict", action="store_true", help="exit 1 when QA has warnings")
+    build.set_defaults(run=cmd_build)
+
+    segment = commands.add_parser("segment", parents=[common], help="show the segments and terms of a file")
+    segment.add_argument("file", type=Path)
+    segment.add_argument("--glossary", type=Path, help="glossary folder to match")
+    segment.add_argument("--json", action="store_true")
+    segment.set_defaults(run=cmd_segment)
+
+    glossary = commands.add_parser("glossary", parents=[common], help="glossary tools")
+    glossary_commands = glossary.add_subparsers(dest="glossary_command", required=True, metavar="COMMAND")
+    check = glossary_commands.add_parser("check", parents=[common], help="validate glossary/*.yaml")
+    check.add_argument("directory", type=Path, nargs="?", default=Path("glossary"))
+    check.set_defaults(run=cmd_glossary_check)
+
+    models = commands.add_parser("models", parents=[common], help="Argos Translate models")
+    model_commands = models.add_subparsers(dest="models_command", required=True, metavar="COMMAND")
+    status = model_commands.add_parser("status", parents=[common], help="show the installed zh->en model")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(run=cmd_models_status)
+    install = model_commands.add_parser("install", parents=[common],
+                                        help="install zh->en from the package index, or --file")
+    install.add_argument("--file", type=Path, help="a .argosmodel file (no network needed)")
+    install.set_defaults(run=cmd_models_install)
+
+    imp = commands.add_parser("import", parents=[common, project],
+                              help="take editors' English from edited DOCX into the translation memory")
+    imp.add_argument("files", type=Path, nargs="+", metavar="FILE.docx")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(run=cmd_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ManyErrors as exc:
+        if args.debug:
+            raise
+        for message in exc.messages:
+            print(message, file=sys.stderr)
+        return exc.exit_code
+    except BilingualError as exc:
+        if args.debug:
+            raise
+        print(f"bilingual: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # e.g. `bilingual segment FILE | head`
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("bilingual: interrupted; outputs, cache and translation memory are as before the "
+              "last complete step", file=sys.stderr)
+        return EXIT_INTERRUPTED

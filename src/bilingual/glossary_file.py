@@ -1,0 +1,151 @@
+"""Read ``glossary/*.yaml`` into a Glossary, reporting every problem as ``FILE:LINE: message``.
+
+The YAML is composed into nodes (with libyaml when present) so that each problem can name its
+line; all files are checked and all problems reported at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bilingual.errors import InputError, ManyErrors
+from bilingual.glossary import Glossary, Term
+
+KEYS = {"zh", "en", "zh_hant", "variants", "note"}
+REQUIRED = ("zh", "en")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TEXT_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",  # 360 is a company; keep what was written
+    "tag:yaml.org,2002:float",
+}
+
+
+def glossary_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+class _FileReader:
+    def __init__(self, path: Path, errors: list[str]):
+        self.path, self.errors = path, errors
+
+    def error(self, node: yaml.Node | None, message: str) -> None:
+        line = f":{node.start_mark.line + 1}" if node is not None else ""
+        self.errors.append(f"{self.path}{line}: {message}")
+
+    def text(self, node: yaml.Node, key: str) -> str | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TAGS and node.value.strip():
+            return node.value.strip()
+        self.error(node, f"'{key}' must be non-empty text")
+        return None
+
+    def entries(self) -> list[tuple[yaml.Node, dict[str, yaml.Node]]]:
+        try:
+            raw = self.path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.error(None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+            return []
+        try:
+            root = yaml.compose(raw, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            self.errors.append(f"{self.path}{line}: YAML syntax error: {problem}")
+            return []
+        if root is None:
+            return []
+        terms_node = self._terms_node(root)
+        if terms_node is None:
+            return []
+        out = []
+        for item in terms_node.value:
+            if not isinstance(item, yaml.MappingNode):
+                self.error(item, "each term must be a mapping with 'zh' and 'en'")
+                continue
+            fields: dict[str, yaml.Node] = {}
+            for key_node, value_node in item.value:
+                key = key_node.value
+                if key not in KEYS:
+                    self.error(key_node, f"unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})")
+                elif key in fields:
+                    self.error(key_node, f"key '{key}' given twice in one term")
+                else:
+                    fields[key] = value_node
+            out.append((item, fields))
+        return out
+
+    def _terms_node(self, root: yaml.Node) -> yaml.SequenceNode | None:
+        if not isinstance(root, yaml.MappingNode):
+            self.error(root, "the file must be a mapping with a 'terms:' list")
+            return None
+        terms = None
+        for key_node, value_node in root.value:
+            if key_node.value != "terms":
+                self.error(key_node, f"unknown top-level key '{key_node.value}' (only 'terms')")
+            elif not isinstance(value_node, yaml.SequenceNode):
+                self.error(value_node, "'terms' must be a list")
+            else:
+                terms = value_node
+        if terms is None and not self.errors:
+            self.error(root, "no 'terms:' list")
+        return terms
+
+    def term(self, item: yaml.Node, fields: dict[str, yaml.Node]) -> Term | None:
+        for key in REQUIRED:
+            if key not in fields:
+                self.error(item, f"term has no '{key}'")
+        values = {k: self.text(v, k) for k, v in fields.items() if k in ("zh", "en", "zh_hant", "note")}
+        variants: list[str] = []
+        if "variants" in fields:
+            node = fields["variants"]
+            if isinstance(node, yaml.SequenceNode):
+                variants = [v for v in (self.text(n, "variants") for n in node.value) if v]
+            else:
+                self.error(node, "'variants' must be a list")
+        if not values.get("zh") or not values.get("en") or any(
+            values.get(k) is None for k in fields if k != "variants"
+        ):
+            return None
+        return Term(values["zh"], values["en"], values.get("zh_hant"), tuple(variants),
+                    values.get("note"), f"{self.path}:{item.start_mark.line + 1}")
+
+
+def load_glossary(directory: Path) -> Glossary:
+    """All ``*.yaml`` files of ``directory`` merged; ManyErrors lists every problem."""
+    if not directory.is_dir():
+        raise InputError(f"{directory}: glossary folder not found; create it or pass --glossary DIR")
+    errors: list[str] = []
+    terms: list[Term] = []
+    for path in glossary_files(directory):
+        reader = _FileReader(path, errors)
+        for item, fields in reader.entries():
+            term = reader.term(item, fields)
+            if term is not None:
+                terms.append(term)
+    errors.extend(_conflicts(terms))
+    if errors:
+        raise ManyErrors(errors)
+    return Glossary(tuple(terms))
+
+
+def _conflicts(terms: list[Term]) -> list[str]:
+    errors, first_zh, first_variant = [], {}, {}
+    for term in terms:
+        if term.zh in first_zh:
+            errors.append(f"{term.where}: term '{term.zh}' listed twice (first at {first_zh[term.zh]})")
+        else:
+            first_zh[term.zh] = term.where
+    for term in terms:
+        for variant in term.variants:
+            if variant in first_zh:
+                errors.append(f"{term.where}: variant '{variant}' of '{term.zh}' is also a term "
+                              f"(at {first_zh[variant]}); remove one")
+            elif variant in first_variant and first_variant[variant][0] != term.zh:
+                other, where = first_variant[variant]
+                errors.append(f"{term.where}: variant '{variant}' also belongs to '{other}' (at {where})")
+            else:
+                first_variant.setdefault(variant, (term.zh, term.where))
+    return errors

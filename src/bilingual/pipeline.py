@@ -1,0 +1,231 @@
+"""The build, wired: read -> glossary -> segment -> translate -> traditional -> qa -> write.
+
+Everything that can be refused (glossary, sources, model) is checked before anything is
+translated; outputs are staged as temporary files and renamed into ``dist/`` only when all of
+them are written, with Ctrl-C held off for the renames, so ``dist/`` is never half-updated.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bilingual import argos_models
+from bilingual.atomic import staged
+from bilingual.document import Document, Severity
+from bilingual.editions import EDITIONS
+from bilingual.errors import EnvironmentProblem, InputError
+from bilingual.glossary import Glossary, annotate_terms, correct_variants
+from bilingual.glossary_file import load_glossary
+from bilingual.progress import Progress
+from bilingual.readers import SOURCE_SUFFIXES, read_source
+from bilingual.segment import segment_document
+from bilingual.settings import Settings
+
+
+def prepare(document: Document, glossary: Glossary) -> Document:
+    """What every later stage sees: variants corrected, segmented, terms found."""
+    return annotate_terms(segment_document(correct_variants(document, glossary)), glossary)
+
+
+@dataclass
+class Report:
+    files: list[str] = field(default_factory=list)
+    documents: dict[str, dict] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d["qa"]["warning"] for d in self.documents.values())
+
+    def as_json(self) -> dict:
+        return {"files": self.files, "documents": self.documents,
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}, "notes": self.notes}
+
+
+class _Timer:
+    def __init__(self, report: Report):
+        self.report = report
+
+    @contextmanager
+    def __call__(self, stage: str):
+        start = time.perf_counter()
+        yield
+        self.report.seconds[stage] = self.report.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def discover_sources(seeds: Path) -> tuple[list[Path], list[str]]:
+    if not seeds.is_dir():
+        raise InputError(f"{seeds}: sources folder not found; create it or pass --seeds DIR")
+    sources, notes = [], []
+    for path in sorted(seeds.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if path.suffix.lower() in SOURCE_SUFFIXES:
+            sources.append(path)
+        else:
+            notes.append(f"{path}: ignored (only {', '.join(SOURCE_SUFFIXES)} files are sources)")
+    return sources, notes
+
+
+def read_sources(paths: list[Path], glossary: Glossary, report: Report) -> list[Document]:
+    documents = []
+    for path in paths:
+        document = read_source(path)
+        if not document.paragraphs:
+            report.notes.append(f"{path}: empty, skipped")
+            continue
+        if document.encoding not in ("utf-8", "utf-8-sig"):
+            report.notes.append(f"{path}: read as {document.encoding}")
+        documents.append(prepare(document, glossary))
+    return documents
+
+
+@contextmanager
+def build_lock(state: Path):
+    from filelock import FileLock, Timeout
+
+    state.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(state / "build.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise EnvironmentProblem(f"{state / 'build.lock'}: another build of this project is "
+                                 "running; wait for it to finish") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def resolve_model(progress: Progress):
+    package = argos_models.find_zh_en()
+    if package is not None:
+        return package
+    progress.say(f"no zh->en model installed; trying the package index {argos_models.index_url()}")
+    bar = progress.bar(None, "downloading zh->en model", unit="B", unit_scale=True)
+    return argos_models.install_from_index(lambda n, total: bar(n))
+
+
+def _engine_loader(package, settings: Settings) -> Callable:
+    def load():
+        from bilingual.argos_engine import ArgosEngine
+
+        return ArgosEngine(package, device=str(argos_models.settings().device),
+                           threads=settings.threads, batch_size=settings.batch_size)
+
+    return load
+
+
+@contextmanager
+def _no_interrupts():
+    """Hold Ctrl-C while the staged outputs are renamed into place."""
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _outputs(document: Document, dist: Path) -> list[tuple[Path, Callable[[Path], None]]]:
+    from bilingual.writers.docx_writer import write_docx
+    from bilingual.writers.markdown_writer import render_markdown
+    from bilingual.writers.qa_writer import render_qa
+
+    def text(content: str) -> Callable[[Path], None]:
+        return lambda tmp: tmp.write_text(content, encoding="utf-8")
+
+    out: list[tuple[Path, Callable[[Path], None]]] = []
+    for edition in EDITIONS:
+        out.append((dist / edition.file_name(document, "docx"),
+                    lambda tmp, e=edition: write_docx(document, e, tmp)))
+        out.append((dist / edition.file_name(document, "md"), text(render_markdown(document, edition))))
+    out.append((dist / f"{document.name}.qa.json", text(render_qa(document))))
+    return out
+
+
+def write_outputs(documents: list[Document], dist: Path) -> list[str]:
+    import os
+
+    temps: list[tuple[Path, Path]] = []
+    try:
+        dist.mkdir(parents=True, exist_ok=True)
+        for document in documents:
+            for target, write in _outputs(document, dist):
+                temps.append((staged(target, write), target))
+        with _no_interrupts():
+            for tmp, target in temps:
+                os.replace(tmp, target)
+        temps = []
+    except OSError as exc:
+        where = exc.filename or dist
+        raise EnvironmentProblem(f"{where}: cannot write ({exc.strerror}); free space or fix "
+                                 "permissions and rebuild (previous outputs are intact)") from None
+    finally:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+    return [str(target) for document in documents for target, _ in _outputs(document, dist)]
+
+
+def build(settings: Settings, progress: Progress) -> Report:
+    from bilingual.cache import TranslationCache
+    from bilingual.memory import TranslationMemory
+    from bilingual.qa import check_document
+    from bilingual.traditional import convert_document
+    from bilingual.translate import translate_documents
+
+    report = Report()
+    timed = _Timer(report)
+    with build_lock(settings.state):
+        with timed("read"):
+            glossary = load_glossary(settings.glossary) if settings.glossary.exists() else Glossary()
+            if not settings.glossary.exists():
+                report.notes.append(f"{settings.glossary}: no glossary folder, building without terms")
+            paths, notes = discover_sources(settings.seeds)
+            report.notes.extend(notes)
+            documents = read_sources(paths, glossary, report)
+            memory = TranslationMemory(settings.tm)
+        if not documents:
+            report.notes.append(f"{settings.seeds}: no sources to build")
+            return report
+        with timed("model"):
+            package = resolve_model(progress)
+            model = argos_models.model_info(package)
+        cache = TranslationCache(settings.state / "cache.sqlite")
+        try:
+            with timed("translate"):
+                bar: list = []
+
+                def on_plan(total: int) -> None:
+                    bar.append(progress.bar(total, "translating", unit="seg"))
+
+                result = translate_documents(
+                    documents, model=model, load_engine=_engine_loader(package, settings),
+                    memory=memory, cache=cache, on_plan=on_plan,
+                    on_translated=lambda n: bar[0](n) if bar else None)
+        finally:
+            cache.close()
+            progress.close()
+        with timed("traditional"):
+            documents = [convert_document(d, settings.traditional) for d in result.documents]
+        with timed("qa"):
+            documents = [check_document(d) for d in documents]
+        with timed("write"):
+            report.files = write_outputs(documents, settings.dist)
+    for document in documents:
+        counts = result.counts[document.name]
+        flags = [f for s in document.segments for f in s.flags]
+        report.documents[document.name] = {
+            "source": document.source_path, "encoding": document.encoding,
+            "segments": counts.segments, "translated": counts.translated,
+            "cache": counts.cache, "memory": counts.memory, "copied": counts.copied,
+            "qa": {"warning": sum(f.severity is Severity.WARNING for f in flags),
+                   "info": sum(f.severity is Severity.INFO for f in flags)},
+        }
+    return report

@@ -1,0 +1,84 @@
+"""Readers: source files into the document model.
+
+Plain text, one paragraph per line. UTF-8 (with or without BOM) and CRLF just work;
+GB18030/GBK, Big5 and UTF-16 are detected (charset-normalizer, limited to those encodings)
+and named; binary files and files over ``MAX_SOURCE_BYTES`` are refused by name.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilingual.document import Document, Paragraph
+from bilingual.errors import InputError
+
+SOURCE_SUFFIXES = (".txt",)
+# A long feature is ~50 KB; 5 MB (~1.7 million characters) is a book, not an article, and its
+# DOCX would be unusable. Refusing beats a build that runs for hours.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+_CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str  # the codec used, e.g. "utf-8", "gb18030"
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > len(sample) * 0.05 or b"\x00\x00\x00" in sample
+
+
+def decode_text(data: bytes, name: str) -> DecodedText:
+    """Decode a source file's bytes, or refuse it with a message naming ``name``."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(data.decode(codec), codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: starts with a {codec} mark but is not valid {codec} "
+                                 f"(byte {exc.start}); re-save it as UTF-8") from None
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if best is None or (_looks_binary(data) and not best.encoding.startswith("utf_16")):
+        raise InputError(f"{name}: not text (binary data, or an encoding other than UTF-8, "
+                         "GB18030/GBK, Big5, UTF-16); remove it or re-save it as UTF-8")
+    return DecodedText(str(best), best.encoding)
+
+
+def paragraphs_of(text: str) -> tuple[Paragraph, ...]:
+    """One paragraph per non-blank line; ``index`` is the 0-based line number."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return tuple(Paragraph(i, line.strip()) for i, line in enumerate(lines) if line.strip())
+
+
+def read_source(path: Path, name: str | None = None) -> Document:
+    """Read one source file into a Document (no segments yet)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise InputError(f"{path}: {size / 2**20:.0f} MB is more than the "
+                             f"{MAX_SOURCE_BYTES // 2**20} MB a source may be; split it into articles")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    decoded = decode_text(data, str(path))
+    if _looks_binary(decoded.text.encode("utf-8", "surrogatepass")):
+        raise InputError(f"{path}: binary data, not text; remove it from the sources")
+    return Document(name or path.stem, str(path), paragraphs_of(decoded.text), decoded.encoding)

@@ -1,0 +1,86 @@
+"""Sentence rules for Chinese news prose, as data (after pysbd).
+
+Each rule is named and carries examples that the tests check one by one:
+``BREAKS`` say where a sentence may end, ``KEEPS`` mark spans that are never split.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+    examples: tuple[tuple[str, tuple[str, ...]], ...]  # (paragraph, expected segments)
+
+
+def _rule(name: str, pattern: str, *examples: tuple[str, tuple[str, ...]]) -> Rule:
+    return Rule(name, re.compile(pattern), examples)
+
+
+# Closing quotes and brackets stay with the sentence they close.
+CLOSERS = "”’\"'」』）)\\]】》〉"
+
+BREAKS: tuple[Rule, ...] = (
+    _rule(
+        "cjk-terminators",
+        rf"[。！？!?；]*[。！？!?][{CLOSERS}]*",
+        ("他来了。她走了。", ("他来了。", "她走了。")),
+        ("真的吗？！不会吧！！！好。", ("真的吗？！", "不会吧！！！", "好。")),
+        ("他说：“我来了。”然后走了。", ("他说：“我来了。”", "然后走了。")),
+        ("Really? Yes!", ("Really? ", "Yes!")),
+    ),
+    _rule(
+        "ellipsis",
+        rf"(?:…+|\.{{3,}})[。！？!?]*[{CLOSERS}]*",
+        ("他沉默了……我们走吧。", ("他沉默了……", "我们走吧。")),
+        ("Wait... what?", ("Wait... ", "what?")),
+    ),
+    _rule(
+        "ascii-full-stop",
+        rf"\.[{CLOSERS}]*(?=\s|$|[\u3400-\u9fff])",
+        ("He left. 她也走了。", ("He left. ", "她也走了。")),
+        ("The end.他说。", ("The end.", "他说。")),
+    ),
+)
+
+KEEPS: tuple[Rule, ...] = (
+    _rule(
+        "url",
+        r"(?<![A-Za-z0-9])(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+[^\s.,!?;:'\"\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]",
+        ("详见https://openai.com/sora?x=1。下一句。", ("详见https://openai.com/sora?x=1。", "下一句。")),
+        ("访问 www.example.com. 然后。", ("访问 www.example.com. ", "然后。")),
+    ),
+    _rule(
+        "email",
+        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+        ("联系 li.wei@example.com.cn 获取。", ("联系 li.wei@example.com.cn 获取。",)),
+    ),
+    _rule(
+        "decimal-version-price-percent",
+        r"[$¥€£]?(?<![A-Za-z0-9])[vV]?\d+(?:[.:]\d+)+%?",
+        ("GPT-3.5比4.0差。", ("GPT-3.5比4.0差。",)),
+        ("股价涨了2.5%至$1.25.", ("股价涨了2.5%至$1.25.",)),
+        ("版本v1.2.3于10:30发布。", ("版本v1.2.3于10:30发布。",)),
+    ),
+    _rule(
+        "abbreviation",
+        r"(?<![A-Za-z])(?:[A-Z]\.){2,}|(?<![A-Za-z])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Inc|Ltd|Co|Corp|No|vs|etc|e\.g|i\.e|approx|Dept|Gov|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.",
+        ("他在U.S. 工作。", ("他在U.S. 工作。",)),
+        ("Dr. Smith来了。", ("Dr. Smith来了。",)),
+    ),
+    _rule(
+        "initial",
+        r"(?<![A-Za-z])[A-Z]\.(?=\s*[A-Z])",
+        ("Elon R. Musk说。", ("Elon R. Musk说。",)),
+        ("J. K. Rowling写的。", ("J. K. Rowling写的。",)),
+    ),
+    _rule(
+        "book-title",
+        r"《[^《》]*》",
+        ("他看了《你好！李焕英》。很好。", ("他看了《你好！李焕英》。", "很好。")),
+    ),
+)

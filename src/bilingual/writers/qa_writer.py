@@ -1,0 +1,19 @@
+"""``NAME.qa.json``: every flag a reviewer should look at, as a list (empty when nothing)."""
+
+from __future__ import annotations
+
+import json
+
+from bilingual.document import Document
+
+
+def qa_items(document: Document) -> list[dict]:
+    return [
+        {"id": s.id, "check": f.check, "severity": f.severity.value, "message": f.message,
+         "source": s.text, "english": s.english}
+        for s in document.segments for f in s.flags
+    ]
+
+
+def render_qa(document: Document) -> str:
+    return json.dumps(qa_items(document), ensure_ascii=False, indent=2) + "\n"
