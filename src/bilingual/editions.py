@@ -45,7 +45,8 @@ def edition_by_column(column: str) -> Edition | None:
 def status(segment: Segment) -> str:
     """The editors' status: machine / edited / copied, and "needs review" when flagged."""
     base = {"memory": "edited", "copied": "copied"}.get(
-        segment.origin.value if segment.origin else "", "machine")
+        segment.origin.value if segment.origin else "", "machine"
+    )
     return f"{base}, needs review" if segment.needs_review else base
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 
 from bilingual.document import Document, Paragraph, Replacement, Segment, TermHit
 
@@ -70,6 +70,8 @@ class Matcher:
             position = start + 1
             for length in self._lengths[text[start]]:
                 end = start + length
+                if end > len(text):
+                    continue
                 key = text[start:end]
                 if key in self._keys and _bounded(text, start, end):
                     found.append((start, end, key))
@@ -143,39 +145,36 @@ def protect(segment: Segment) -> str:
         pieces.append(segment.source[last : hit.start])
         before = segment.source[hit.start - 1] if hit.start else " "
         after = segment.source[hit.end] if hit.end < len(segment.source) else " "
-        pieces.append(
-            ("" if before.isspace() else " ") + hit.en + ("" if after.isspace() else " ")
-        )
+        pieces.append(("" if before.isspace() else " ") + hit.en + ("" if after.isspace() else " "))
         last = hit.end
     pieces.append(segment.source[last:])
     return " ".join("".join(pieces).split())
 
 
 def _term_pattern(en: str, flags: int = 0) -> re.Pattern[str]:
+    """``en`` as a whole word (or words, any spacing), plural allowed: "large models" holds it."""
     body = r"\s+".join(re.escape(word) for word in en.split())
     left = r"(?<![^\W_])" if _is_latin(en[0]) else ""
-    plural = "(?:e?s)?" if en[-1].islower() else ""  # "large models" holds "large model"
+    plural = "(?:e?s)?" if en[-1].islower() else ""
     right = r"(?![^\W_])" if _is_latin(en[-1]) else ""
-    body += plural
-    return re.compile(left + body + right, flags)
+    return re.compile(f"{left}(?P<term>{body})(?P<plural>{plural}){right}", flags)
+
+
+def _spell(en: str, match: re.Match[str]) -> str:
+    before = match.string[: match.start()].rstrip()
+    opens_sentence = not before or before[-1] in ".!?"
+    if opens_sentence and match["term"][:1].isupper():
+        en = en[:1].upper() + en[1:]
+    return en + match["plural"]
 
 
 def restore(english: str, hits: Sequence[TermHit]) -> str:
     """Put each term back in its glossary spelling where the model changed its case or spacing.
 
-    A capital the sentence needs (the term opens a sentence) is kept.
+    A capital the sentence needs (the term opens a sentence) and a plural ending are kept.
     """
     for en in {hit.en for hit in hits}:
-        def spelled(match: re.Match[str], en: str = en) -> str:
-            found = match.group(0)
-            opens = not english[: match.start()].strip() or english[: match.start()].rstrip()[
-                -1
-            ] in ".!?"
-            if opens and found[:1].isupper():
-                return en[:1].upper() + en[1:]
-            return en
-
-        english = _term_pattern(en, re.IGNORECASE).sub(spelled, english)
+        english = _term_pattern(en, re.IGNORECASE).sub(partial(_spell, en), english)
     return english
 
 

@@ -69,7 +69,9 @@ class _FileReader:
             for key_node, value_node in item.value:
                 key = key_node.value
                 if key not in KEYS:
-                    self.error(key_node, f"unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})")
+                    self.error(
+                        key_node, f"unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})"
+                    )
                 elif key in fields:
                     self.error(key_node, f"key '{key}' given twice in one term")
                 else:
@@ -97,7 +99,9 @@ class _FileReader:
         for key in REQUIRED:
             if key not in fields:
                 self.error(item, f"term has no '{key}'")
-        values = {k: self.text(v, k) for k, v in fields.items() if k in ("zh", "en", "zh_hant", "note")}
+        values = {
+            k: self.text(v, k) for k, v in fields.items() if k in ("zh", "en", "zh_hant", "note")
+        }
         variants: list[str] = []
         if "variants" in fields:
             node = fields["variants"]
@@ -105,18 +109,28 @@ class _FileReader:
                 variants = [v for v in (self.text(n, "variants") for n in node.value) if v]
             else:
                 self.error(node, "'variants' must be a list")
-        if not values.get("zh") or not values.get("en") or any(
-            values.get(k) is None for k in fields if k != "variants"
+        if (
+            not values.get("zh")
+            or not values.get("en")
+            or any(values.get(k) is None for k in fields if k != "variants")
         ):
             return None
-        return Term(values["zh"], values["en"], values.get("zh_hant"), tuple(variants),
-                    values.get("note"), f"{self.path}:{item.start_mark.line + 1}")
+        return Term(
+            values["zh"],
+            values["en"],
+            values.get("zh_hant"),
+            tuple(variants),
+            values.get("note"),
+            f"{self.path}:{item.start_mark.line + 1}",
+        )
 
 
 def load_glossary(directory: Path) -> Glossary:
     """All ``*.yaml`` files of ``directory`` merged; ManyErrors lists every problem."""
     if not directory.is_dir():
-        raise InputError(f"{directory}: glossary folder not found; create it or pass --glossary DIR")
+        raise InputError(
+            f"{directory}: glossary folder not found; create it or pass --glossary DIR"
+        )
     errors: list[str] = []
     terms: list[Term] = []
     for path in glossary_files(directory):
@@ -135,17 +149,23 @@ def _conflicts(terms: list[Term]) -> list[str]:
     errors, first_zh, first_variant = [], {}, {}
     for term in terms:
         if term.zh in first_zh:
-            errors.append(f"{term.where}: term '{term.zh}' listed twice (first at {first_zh[term.zh]})")
+            errors.append(
+                f"{term.where}: term '{term.zh}' listed twice (first at {first_zh[term.zh]})"
+            )
         else:
             first_zh[term.zh] = term.where
     for term in terms:
         for variant in term.variants:
             if variant in first_zh:
-                errors.append(f"{term.where}: variant '{variant}' of '{term.zh}' is also a term "
-                              f"(at {first_zh[variant]}); remove one")
+                errors.append(
+                    f"{term.where}: variant '{variant}' of '{term.zh}' is also a term "
+                    f"(at {first_zh[variant]}); remove one"
+                )
             elif variant in first_variant and first_variant[variant][0] != term.zh:
                 other, where = first_variant[variant]
-                errors.append(f"{term.where}: variant '{variant}' also belongs to '{other}' (at {where})")
+                errors.append(
+                    f"{term.where}: variant '{variant}' also belongs to '{other}' (at {where})"
+                )
             else:
                 first_variant.setdefault(variant, (term.zh, term.where))
     return errors

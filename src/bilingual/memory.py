@@ -40,8 +40,10 @@ class TranslationMemory:
             try:
                 entry = Entry(**json.loads(line))
             except (ValueError, TypeError):
-                raise InputError(f"{self.path}:{number}: not a translation memory entry; "
-                                 "fix the line or restore the file from version control") from None
+                raise InputError(
+                    f"{self.path}:{number}: not a translation memory entry; "
+                    "fix the line or restore the file from version control"
+                ) from None
             self.entries[entry.source] = entry
 
     def get(self, source: str) -> str | None:

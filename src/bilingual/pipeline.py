@@ -44,8 +44,12 @@ class Report:
         return sum(d["qa"]["warning"] for d in self.documents.values())
 
     def as_json(self) -> dict:
-        return {"files": self.files, "documents": self.documents,
-                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}, "notes": self.notes}
+        return {
+            "files": self.files,
+            "documents": self.documents,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "notes": self.notes,
+        }
 
 
 class _Timer:
@@ -56,7 +60,9 @@ class _Timer:
     def __call__(self, stage: str):
         start = time.perf_counter()
         yield
-        self.report.seconds[stage] = self.report.seconds.get(stage, 0.0) + time.perf_counter() - start
+        self.report.seconds[stage] = (
+            self.report.seconds.get(stage, 0.0) + time.perf_counter() - start
+        )
 
 
 def discover_sources(seeds: Path) -> tuple[list[Path], list[str]]:
@@ -95,8 +101,10 @@ def build_lock(state: Path):
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise EnvironmentProblem(f"{state / 'build.lock'}: another build of this project is "
-                                 "running; wait for it to finish") from None
+        raise EnvironmentProblem(
+            f"{state / 'build.lock'}: another build of this project is "
+            "running; wait for it to finish"
+        ) from None
     try:
         yield
     finally:
@@ -116,8 +124,12 @@ def _engine_loader(package, settings: Settings) -> Callable:
     def load():
         from bilingual.argos_engine import ArgosEngine
 
-        return ArgosEngine(package, device=str(argos_models.settings().device),
-                           threads=settings.threads, batch_size=settings.batch_size)
+        return ArgosEngine(
+            package,
+            device=str(argos_models.settings().device),
+            threads=settings.threads,
+            batch_size=settings.batch_size,
+        )
 
     return load
 
@@ -143,9 +155,15 @@ def _outputs(document: Document, dist: Path) -> list[tuple[Path, Callable[[Path]
 
     out: list[tuple[Path, Callable[[Path], None]]] = []
     for edition in EDITIONS:
-        out.append((dist / edition.file_name(document, "docx"),
-                    lambda tmp, e=edition: write_docx(document, e, tmp)))
-        out.append((dist / edition.file_name(document, "md"), text(render_markdown(document, edition))))
+        out.append(
+            (
+                dist / edition.file_name(document, "docx"),
+                lambda tmp, e=edition: write_docx(document, e, tmp),
+            )
+        )
+        out.append(
+            (dist / edition.file_name(document, "md"), text(render_markdown(document, edition)))
+        )
     out.append((dist / f"{document.name}.qa.json", text(render_qa(document))))
     return out
 
@@ -165,8 +183,10 @@ def write_outputs(documents: list[Document], dist: Path) -> list[str]:
         temps = []
     except OSError as exc:
         where = exc.filename or dist
-        raise EnvironmentProblem(f"{where}: cannot write ({exc.strerror}); free space or fix "
-                                 "permissions and rebuild (previous outputs are intact)") from None
+        raise EnvironmentProblem(
+            f"{where}: cannot write ({exc.strerror}); free space or fix "
+            "permissions and rebuild (previous outputs are intact)"
+        ) from None
     finally:
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
@@ -184,9 +204,13 @@ def build(settings: Settings, progress: Progress) -> Report:
     timed = _Timer(report)
     with build_lock(settings.state):
         with timed("read"):
-            glossary = load_glossary(settings.glossary) if settings.glossary.exists() else Glossary()
+            glossary = (
+                load_glossary(settings.glossary) if settings.glossary.exists() else Glossary()
+            )
             if not settings.glossary.exists():
-                report.notes.append(f"{settings.glossary}: no glossary folder, building without terms")
+                report.notes.append(
+                    f"{settings.glossary}: no glossary folder, building without terms"
+                )
             paths, notes = discover_sources(settings.seeds)
             report.notes.extend(notes)
             documents = read_sources(paths, glossary, report)
@@ -206,9 +230,14 @@ def build(settings: Settings, progress: Progress) -> Report:
                     bar.append(progress.bar(total, "translating", unit="seg"))
 
                 result = translate_documents(
-                    documents, model=model, load_engine=_engine_loader(package, settings),
-                    memory=memory, cache=cache, on_plan=on_plan,
-                    on_translated=lambda n: bar[0](n) if bar else None)
+                    documents,
+                    model=model,
+                    load_engine=_engine_loader(package, settings),
+                    memory=memory,
+                    cache=cache,
+                    on_plan=on_plan,
+                    on_translated=lambda n: bar[0](n) if bar else None,
+                )
         finally:
             cache.close()
             progress.close()
@@ -222,10 +251,16 @@ def build(settings: Settings, progress: Progress) -> Report:
         counts = result.counts[document.name]
         flags = [f for s in document.segments for f in s.flags]
         report.documents[document.name] = {
-            "source": document.source_path, "encoding": document.encoding,
-            "segments": counts.segments, "translated": counts.translated,
-            "cache": counts.cache, "memory": counts.memory, "copied": counts.copied,
-            "qa": {"warning": sum(f.severity is Severity.WARNING for f in flags),
-                   "info": sum(f.severity is Severity.INFO for f in flags)},
+            "source": document.source_path,
+            "encoding": document.encoding,
+            "segments": counts.segments,
+            "translated": counts.translated,
+            "cache": counts.cache,
+            "memory": counts.memory,
+            "copied": counts.copied,
+            "qa": {
+                "warning": sum(f.severity is Severity.WARNING for f in flags),
+                "info": sum(f.severity is Severity.INFO for f in flags),
+            },
         }
     return report

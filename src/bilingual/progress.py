@@ -14,12 +14,27 @@ class Progress:
         self.enabled = not quiet and sys.stderr.isatty()
         self._bars: list = []
 
-    def bar(self, total: int | None, description: str, unit: str = "it", **kwargs) -> Callable[[int], None]:
+    def bar(
+        self, total: int | None, description: str, unit: str = "it", **kwargs
+    ) -> Callable[[int], None]:
         if not self.enabled:
             return lambda n: None
+        import shutil
+
         from tqdm import tqdm
 
-        bar = tqdm(total=total, desc=description, unit=unit, leave=False, file=sys.stderr, **kwargs)
+        # A terminal that reports a 0x0 size (some ptys) would hide the bar: fall back to 80x24.
+        size = shutil.get_terminal_size((80, 24))
+        bar = tqdm(
+            total=total,
+            desc=description,
+            unit=unit,
+            leave=False,
+            file=sys.stderr,
+            ncols=size.columns,
+            nrows=size.lines,
+            **kwargs,
+        )
         self._bars.append(bar)
         return bar.update
 

@@ -21,7 +21,7 @@ _LOOP = re.compile(r"\b(\w+(?:\W+\w+){0,3}?)(?:\W+\1\b){3,}", re.IGNORECASE)
 
 def check_terms(segment: Segment) -> list[Flag]:
     return [
-        Flag("term-missing", f"glossary: {hit.zh} should read \"{hit.en}\" but the English lacks it")
+        Flag("term-missing", f'glossary: {hit.zh} should read "{hit.en}" but the English lacks it')
         for hit in missing_terms(segment.english or "", segment.terms)
     ]
 
@@ -40,8 +40,11 @@ def check_untranslated(segment: Segment) -> list[Flag]:
 
 def check_numbers(segment: Segment) -> list[Flag]:
     english = segment.english or ""
-    missing = [n for n in dict.fromkeys(_NUMBER.findall(segment.text))
-               if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", english)]
+    missing = [
+        n
+        for n in dict.fromkeys(_NUMBER.findall(segment.text))
+        if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", english)
+    ]
     if missing:
         return [Flag("number-mismatch", f"numbers not in the English: {', '.join(missing)}")]
     return []
@@ -51,30 +54,43 @@ def check_length(segment: Segment) -> list[Flag]:
     han = len(_HAN.findall(segment.text))
     english = len(segment.english or "")
     if han >= 8 and not 0.6 * han <= english <= 12 * han:
-        return [Flag("length-ratio",
-                     f"the English is {english} characters for {han} Chinese ones; omission or "
-                     "hallucination?")]
+        return [
+            Flag(
+                "length-ratio",
+                f"the English is {english} characters for {han} Chinese ones; omission or "
+                "hallucination?",
+            )
+        ]
     return []
 
 
 def check_repetition(segment: Segment) -> list[Flag]:
     match = _LOOP.search(segment.english or "")
     if match:
-        return [Flag("repetition", f"\"{match.group(1)}\" repeats: a decoding loop?")]
+        return [Flag("repetition", f'"{match.group(1)}" repeats: a decoding loop?')]
     return []
 
 
 CHECKS: tuple[Callable[[Segment], list[Flag]], ...] = (
-    check_empty, check_untranslated, check_terms, check_numbers, check_length, check_repetition,
+    check_empty,
+    check_untranslated,
+    check_terms,
+    check_numbers,
+    check_length,
+    check_repetition,
 )
 
 
 def _variant_flags(paragraph: Paragraph, segment: Segment) -> list[Flag]:
     end = segment.start + len(segment.source)
     return [
-        Flag("variant-replaced", f"source had \"{r.variant}\", read as the term \"{r.term}\"",
-             Severity.INFO)
-        for r in paragraph.replacements if segment.start <= r.start < end
+        Flag(
+            "variant-replaced",
+            f'source had "{r.variant}", read as the term "{r.term}"',
+            Severity.INFO,
+        )
+        for r in paragraph.replacements
+        if segment.start <= r.start < end
     ]
 
 

@@ -15,8 +15,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-ENGLISH_WORDS = ("the of and to a in is that it for on with as was by this be are from at an not "
-                 "have has model video world large intelligence data said will can more than").split()
+ENGLISH_WORDS = (
+    "the of and to a in is that it for on with as was by this be are from at an not "
+    "have has model video world large intelligence data said will can more than"
+).split()
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,12 @@ def _train_tokenizer(texts: list[str], prefix: Path) -> list[str]:
     lines += [" ".join(ENGLISH_WORDS[i:] + ENGLISH_WORDS[:i]) for i in range(len(ENGLISH_WORDS))]
     chars = len(set("".join(lines)))
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines), model_prefix=str(prefix), vocab_size=chars + 200,
-        character_coverage=1.0, hard_vocab_limit=False, minloglevel=2,
+        sentence_iterator=iter(lines),
+        model_prefix=str(prefix),
+        vocab_size=chars + 200,
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+        minloglevel=2,
     )
     processor = spm.SentencePieceProcessor(model_file=f"{prefix}.model")
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
@@ -99,8 +105,16 @@ def _random_spec(size: ModelSize, vocabulary: list[str], seed: int):
     return spec
 
 
-def build_package(texts: list[str], out: Path, *, size: ModelSize = TINY, version: str = "1.9",
-                  from_code: str = "zh", to_code: str = "en", seed: int = 0) -> Path:
+def build_package(
+    texts: list[str],
+    out: Path,
+    *,
+    size: ModelSize = TINY,
+    version: str = "1.9",
+    from_code: str = "zh",
+    to_code: str = "en",
+    seed: int = 0,
+) -> Path:
     """Write ``out`` (a ``.argosmodel`` zip) and return it."""
     name = f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,9 +127,14 @@ def build_package(texts: list[str], out: Path, *, size: ModelSize = TINY, versio
         (root / "model").mkdir()
         _random_spec(size, vocabulary, seed).save(str(root / "model"))
         metadata = {
-            "package_version": version, "argos_version": "1.0", "from_code": from_code,
-            "from_name": "Chinese", "to_code": to_code, "to_name": "English",
-            "code": f"translate-{from_code}_{to_code}", "type": "translate",
+            "package_version": version,
+            "argos_version": "1.0",
+            "from_code": from_code,
+            "from_name": "Chinese",
+            "to_code": to_code,
+            "to_name": "English",
+            "code": f"translate-{from_code}_{to_code}",
+            "type": "translate",
         }
         (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
         (root / "README.md").write_text("Random weights, for tests. Output is gibberish.\n")

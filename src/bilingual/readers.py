@@ -47,8 +47,10 @@ def decode_text(data: bytes, name: str) -> DecodedText:
             try:
                 return DecodedText(data.decode(codec), codec)
             except UnicodeDecodeError as exc:
-                raise InputError(f"{name}: starts with a {codec} mark but is not valid {codec} "
-                                 f"(byte {exc.start}); re-save it as UTF-8") from None
+                raise InputError(
+                    f"{name}: starts with a {codec} mark but is not valid {codec} "
+                    f"(byte {exc.start}); re-save it as UTF-8"
+                ) from None
     try:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -57,8 +59,10 @@ def decode_text(data: bytes, name: str) -> DecodedText:
 
     best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is None or (_looks_binary(data) and not best.encoding.startswith("utf_16")):
-        raise InputError(f"{name}: not text (binary data, or an encoding other than UTF-8, "
-                         "GB18030/GBK, Big5, UTF-16); remove it or re-save it as UTF-8")
+        raise InputError(
+            f"{name}: not text (binary data, or an encoding other than UTF-8, "
+            "GB18030/GBK, Big5, UTF-16); remove it or re-save it as UTF-8"
+        )
     return DecodedText(str(best), best.encoding)
 
 
@@ -73,8 +77,10 @@ def read_source(path: Path, name: str | None = None) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            raise InputError(f"{path}: {size / 2**20:.0f} MB is more than the "
-                             f"{MAX_SOURCE_BYTES // 2**20} MB a source may be; split it into articles")
+            raise InputError(
+                f"{path}: {size / 2**20:.0f} MB is more than the "
+                f"{MAX_SOURCE_BYTES // 2**20} MB a source may be; split it into articles"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None

@@ -59,8 +59,12 @@ def segment_paragraph(paragraph: Paragraph) -> Paragraph:
     segments, offset = [], 0
     for n, piece in enumerate(split_sentences(paragraph.text)):
         segments.append(
-            Segment(id=segment_id(paragraph.index, n), paragraph=paragraph.index,
-                    source=piece, start=offset)
+            Segment(
+                id=segment_id(paragraph.index, n),
+                paragraph=paragraph.index,
+                source=piece,
+                start=offset,
+            )
         )
         offset += len(piece)
     return replace(paragraph, segments=tuple(segments))

@@ -51,7 +51,10 @@ KEEPS: tuple[Rule, ...] = (
     _rule(
         "url",
         r"(?<![A-Za-z0-9])(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+[^\s.,!?;:'\"\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]",
-        ("详见https://openai.com/sora?x=1。下一句。", ("详见https://openai.com/sora?x=1。", "下一句。")),
+        (
+            "详见https://openai.com/sora?x=1。下一句。",
+            ("详见https://openai.com/sora?x=1。", "下一句。"),
+        ),
         ("访问 www.example.com. 然后。", ("访问 www.example.com. ", "然后。")),
     ),
     _rule(

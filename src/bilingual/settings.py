@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+
+import tomllib
 
 from bilingual.errors import InputError
 from bilingual.traditional import CONFIGS
@@ -25,8 +26,10 @@ class Settings:
 
     def check(self) -> Settings:
         if self.traditional not in CONFIGS:
-            raise InputError(f"unknown Traditional conversion '{self.traditional}'; "
-                             f"choose one of {', '.join(CONFIGS)}")
+            raise InputError(
+                f"unknown Traditional conversion '{self.traditional}'; "
+                f"choose one of {', '.join(CONFIGS)}"
+            )
         if self.threads < 0 or self.batch_size < 1:
             raise InputError("threads must be 0 (all cores) or more, batch size 1 or more")
         return self

@@ -8,7 +8,7 @@ runs across a term's edges (s2twp alone turns 巨大冲击力 into 巨大沖擊�
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 
 from bilingual.document import Document, Segment
 
@@ -21,7 +21,7 @@ CONFIGS = {
 LANGUAGE_TAGS = {"s2twp": "zh-TW", "s2tw": "zh-TW", "s2hk": "zh-HK", "s2t": "zh-TW"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def converter(config: str):
     import opencc
 

@@ -60,8 +60,13 @@ def has_chinese(text: str) -> bool:
 
 def cache_key(segment: Segment, model: ModelInfo, decoding: dict) -> str:
     """Everything that changes a translation: source, model, decoding, the glossary hits."""
-    material = [segment.text, model.name, model.version, sorted(decoding.items()),
-                [(hit.zh, hit.en) for hit in segment.terms]]
+    material = [
+        segment.text,
+        model.name,
+        model.version,
+        sorted(decoding.items()),
+        [(hit.zh, hit.en) for hit in segment.terms],
+    ]
     return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -83,11 +88,11 @@ def translate_documents(
     todo: dict[str, Segment] = {}  # cache key -> a segment to translate
 
     def plan(doc: Document, segment: Segment) -> str:
-        if not has_chinese(segment.text):
-            return _remember(answers, f"copy:{segment.text}", segment.text, Origin.COPIED)
         edited = memory.get(segment.text)
         if edited is not None:
             return _remember(answers, f"memory:{segment.text}", edited, Origin.MEMORY)
+        if not has_chinese(segment.text):
+            return _remember(answers, f"copy:{segment.text}", segment.text, Origin.COPIED)
         key = cache_key(segment, model, decoding)
         if key not in answers:
             cached = cache.get(key)
@@ -124,13 +129,19 @@ def _remember(answers: dict, key: str, english: str, origin: Origin) -> str:
     return key
 
 
-def _run_engine(engine: Engine, todo: dict[str, Segment], answers: dict, cache: Cache,
-                on_translated: Callable[[int], None] | None, flush_every: int) -> None:
+def _run_engine(
+    engine: Engine,
+    todo: dict[str, Segment],
+    answers: dict,
+    cache: Cache,
+    on_translated: Callable[[int], None] | None,
+    flush_every: int,
+) -> None:
     keys = list(todo)
     pending: list[tuple[str, str]] = []
     try:
         outputs = engine.translate([protect(todo[k]) for k in keys])
-        for key, raw in zip(keys, outputs):
+        for key, raw in zip(keys, outputs, strict=True):
             english = restore(raw.strip(), todo[key].terms)
             answers[key] = (english, Origin.MACHINE)
             pending.append((key, english))

@@ -51,16 +51,24 @@ def write_docx(document: Document, edition: Edition, path: Path) -> None:
         setattr(section, side, Cm(1.5))
     normal = out.styles["Normal"]
     normal.font.size = Pt(10.5)
-    _set_language(normal.element.get_or_add_rPr(), east_asian_font=edition.font, east_asian_lang=chinese_lang)
+    _set_language(
+        normal.element.get_or_add_rPr(), east_asian_font=edition.font, east_asian_lang=chinese_lang
+    )
 
     props = out.core_properties
     model = f"{document.model.name} {document.model.version}" if document.model else "none"
     props.title = document.paragraphs[0].text if document.paragraphs else document.name
-    props.subject = f"{edition.code} + English bilingual edition of {Path(document.source_path).name}"
+    props.subject = (
+        f"{edition.code} + English bilingual edition of {Path(document.source_path).name}"
+    )
     props.identifier = f"bilingual:{document.name}:{edition.code}"
-    props.keywords = f"source={document.source_path}; model={model}"
-    props.comments = (f"Source: {document.source_path} ({document.encoding}). Model: {model}. "
-                      f"Traditional conversion: OpenCC {document.traditional_config or '-'}.")
+    props.keywords = (
+        f"source={document.source_path}; model={model}; opencc={document.traditional_config or '-'}"
+    )
+    props.comments = (
+        f"Source: {document.source_path} ({document.encoding}). Model: {model}. "
+        f"Traditional conversion: OpenCC {document.traditional_config or '-'}."
+    )
     props.language = chinese_lang
     props.author = "bilingual"
 
@@ -69,20 +77,24 @@ def write_docx(document: Document, edition: Edition, path: Path) -> None:
     table.style = "Table Grid"
     table.autofit = False
     rows = table.rows
-    for cell, title in zip(rows[0].cells, header(edition)):
+    for cell, title in zip(rows[0].cells, header(edition), strict=True):
         cell.text = title
         cell.paragraphs[0].runs[0].bold = True
     _repeat_header(rows[0])
-    for row, segment in zip(rows[1:], segments):
+    for row, segment in zip(rows[1:], segments, strict=True):
         cells = row.cells
         values = (segment.id, edition.chinese(segment), segment.english or "", notes(segment))
-        for column, (cell, value) in enumerate(zip(cells, values)):
+        for column, (cell, value) in enumerate(zip(cells, values, strict=True)):
             run = cell.paragraphs[0].add_run(value)
             if column == 1:
-                _set_language(run._r.get_or_add_rPr(), east_asian_font=edition.font, east_asian_lang=chinese_lang)
+                _set_language(
+                    run._r.get_or_add_rPr(),
+                    east_asian_font=edition.font,
+                    east_asian_lang=chinese_lang,
+                )
             elif column == 3:
                 run.font.size = Pt(8.5)
     for row in rows:
-        for cell, width in zip(row.cells, WIDTHS_CM):
+        for cell, width in zip(row.cells, WIDTHS_CM, strict=True):
             cell.width = Cm(width)
     out.save(str(path))

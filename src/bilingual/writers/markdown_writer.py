@@ -24,13 +24,18 @@ def _chinese(paragraph: Paragraph, edition: Edition) -> str:
 
 
 def _english(paragraph: Paragraph) -> str:
-    return " ".join(s.english.strip() for s in paragraph.segments if s.english and s.english.strip())
+    return " ".join(
+        s.english.strip() for s in paragraph.segments if s.english and s.english.strip()
+    )
 
 
 def is_title(document: Document, paragraph: Paragraph) -> bool:
     """The first line is the title when it is one segment with no sentence-final punctuation."""
-    return (paragraph is document.paragraphs[0] and len(paragraph.segments) == 1
-            and paragraph.text[-1:] not in "。！？!?.…")
+    return (
+        paragraph is document.paragraphs[0]
+        and len(paragraph.segments) == 1
+        and paragraph.text[-1:] not in "。！？!?.…"
+    )
 
 
 def render_markdown(document: Document, edition: Edition) -> str:

@@ -9,9 +9,16 @@ from bilingual.document import Document
 
 def qa_items(document: Document) -> list[dict]:
     return [
-        {"id": s.id, "check": f.check, "severity": f.severity.value, "message": f.message,
-         "source": s.text, "english": s.english}
-        for s in document.segments for f in s.flags
+        {
+            "id": s.id,
+            "check": f.check,
+            "severity": f.severity.value,
+            "message": f.message,
+            "source": s.text,
+            "english": s.english,
+        }
+        for s in document.segments
+        for f in s.flags
     ]
 
 

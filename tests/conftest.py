@@ -1,0 +1,121 @@
+"""Shared fixtures: a real (random-weight) Argos package, an isolated project, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bilingual.random_model import build_package
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "zhou-hongyi-on-sora.txt"
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on: an unreachable package index that fails at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Project:
+    """A project folder with its own Argos folders; ``run`` calls the real CLI in a subprocess."""
+
+    root: Path
+    env: dict
+
+    def run(self, *args: str, timeout: float = 300, **kwargs) -> Result:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bilingual", *args],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            **kwargs,
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    @property
+    def dist(self) -> Path:
+        return self.root / "dist"
+
+    def snapshot(self, *folders: str) -> dict[str, bytes]:
+        """Every file under the folders, byte for byte (for "unchanged" assertions)."""
+        files = {}
+        for folder in folders or ("dist", "tm", ".bilingual"):
+            base = self.root / folder
+            if base.exists():
+                for path in sorted(base.rglob("*")):
+                    if path.is_file() and path.name != "build.lock":
+                        files[str(path.relative_to(self.root))] = path.read_bytes()
+        return files
+
+
+def make_env(home: Path, packages: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        ARGOS_PACKAGES_DIR=str(packages),
+        ARGOS_PACKAGE_INDEX=f"http://127.0.0.1:{closed_port()}/",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def model_file(tmp_path_factory) -> Path:
+    """A real zh->en Argos package: SentencePiece on the seed, random Transformer weights."""
+    out = tmp_path_factory.mktemp("model") / "translate-zh_en-1_9.argosmodel"
+    return build_package([SEED.read_text(encoding="utf-8")], out)
+
+
+@pytest.fixture(scope="session")
+def installed_packages(tmp_path_factory, model_file) -> Path:
+    """An Argos packages folder with the generated package installed through the CLI."""
+    home = tmp_path_factory.mktemp("home")
+    packages = home / "packages"
+    project = Project(home, make_env(home, packages))
+    result = project.run("models", "install", "--file", str(model_file))
+    assert result.code == 0, result.err
+    return packages
+
+
+def new_project(tmp_path: Path, packages: Path | None) -> Project:
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(REPO / "glossary", root / "glossary")
+    home = tmp_path / "home"
+    env = make_env(home, packages if packages else home / "packages")
+    return Project(root, env)
+
+
+@pytest.fixture
+def project(tmp_path, installed_packages) -> Project:
+    """The repository's seeds and glossary in a fresh folder, with the model installed."""
+    return new_project(tmp_path, installed_packages)
+
+
+@pytest.fixture
+def bare_project(tmp_path) -> Project:
+    """The repository's seeds and glossary, with no model installed."""
+    return new_project(tmp_path, None)

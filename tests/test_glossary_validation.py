@@ -1,0 +1,128 @@
+"""Glossary validation: every problem reported at once as FILE:LINE: message, nothing built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bilingual.errors import ManyErrors
+from bilingual.glossary_file import load_glossary
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(folder: Path) -> list[str]:
+    with pytest.raises(ManyErrors) as caught:
+        load_glossary(folder)
+    return caught.value.messages
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    path = write(tmp_path / "g", "bad.yaml", "terms:\n  - zh: 具身智能\n    en: [embodied\n")
+    [message] = problems(tmp_path / "g")
+    assert message.startswith(f"{path}:") and "YAML syntax error" in message
+    assert int(message.split(":")[1]) in (3, 4)
+
+
+def test_bad_entries_are_all_reported_with_their_lines(tmp_path):
+    folder = tmp_path / "g"
+    path = write(
+        folder,
+        "a.yaml",
+        """terms:
+  - zh: 具身智能
+  - en: orphan
+  - zh: 周鸿祎
+    en: Zhou Hongyi
+    colour: red
+  - zh: 奥特曼
+    en: [Altman]
+  - zh: OpenAI
+    en: OpenAI
+    variants: OpenAl
+  - just a string
+""",
+    )
+    messages = problems(folder)
+    assert f"{path}:2: term has no 'en'" in messages
+    assert f"{path}:3: term has no 'zh'" in messages
+    assert any(m.startswith(f"{path}:6: unknown key 'colour'") for m in messages)
+    assert f"{path}:8: 'en' must be non-empty text" in messages
+    assert f"{path}:11: 'variants' must be a list" in messages
+    assert any(m.startswith(f"{path}:12: each term must be a mapping") for m in messages)
+
+
+def test_duplicates_and_variant_conflicts_across_files(tmp_path):
+    folder = tmp_path / "g"
+    a = write(
+        folder, "a.yaml", "terms:\n  - zh: Sora\n    en: Sora\n  - zh: OpenAI\n    en: OpenAI\n"
+    )
+    b = write(
+        folder,
+        "b.yaml",
+        "terms:\n  - zh: Sora\n    en: Sora model\n"
+        "  - zh: 开放AI\n    en: OpenAI\n    variants: [OpenAI]\n",
+    )
+    messages = problems(folder)
+    assert f"{b}:2: term 'Sora' listed twice (first at {a}:2)" in messages
+    assert any(
+        m.startswith(f"{b}:4: variant 'OpenAI' of '开放AI' is also a term") for m in messages
+    )
+
+
+def test_wrong_top_level_shape(tmp_path):
+    path = write(tmp_path / "g", "a.yaml", "- zh: AGI\n  en: AGI\n")
+    assert problems(tmp_path / "g") == [
+        f"{path}:1: the file must be a mapping with a 'terms:' list"
+    ]
+
+
+def test_numbers_are_text_and_empty_files_are_fine(tmp_path):
+    folder = tmp_path / "g"
+    write(folder, "a.yaml", "terms:\n  - zh: 360\n    en: Qihoo 360\n")
+    write(folder, "empty.yaml", "")
+    assert load_glossary(folder).terms[0].zh == "360"
+
+
+def test_repository_glossary_is_valid_and_covers_the_mission_terms():
+    glossary = load_glossary(Path(__file__).parent.parent / "glossary")
+    by_zh = glossary.by_zh
+    assert (
+        by_zh["具身智能"].en == "embodied intelligence" and by_zh["具身智能"].zh_hant == "具身智慧"
+    )
+    assert {
+        "AGI",
+        "Diffusion",
+        "周鸿祎",
+        "奥特曼",
+        "英伟达",
+        "OpenAI",
+        "Sora",
+        "大模型",
+        "文生视频",
+        "AIGC",
+    } <= set(by_zh)
+    assert by_zh["奥特曼"].en == "Altman"
+    assert {"OpenAl", "OpenA!"} <= set(by_zh["OpenAI"].variants)
+
+
+def test_check_command_and_build_stop_on_a_broken_glossary(project):
+    (project.root / "glossary" / "broken.yaml").write_text("terms:\n  - zh: 坏\n", encoding="utf-8")
+    check = project.run("glossary", "check")
+    assert check.code == 2
+    assert "glossary/broken.yaml:2: term has no 'en'" in check.err
+    assert "Traceback" not in check.err
+    build = project.run("build")
+    assert build.code == 2 and "broken.yaml:2: term has no 'en'" in build.err
+    assert not project.dist.exists()
+
+
+def test_check_command_reports_success(project):
+    result = project.run("glossary", "check")
+    assert result.code == 0 and "no problems" in result.out

@@ -1,0 +1,71 @@
+"""Segmentation: each named rule with its own cases, losslessness and stable IDs."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED
+
+from bilingual.document import Document
+from bilingual.readers import paragraphs_of
+from bilingual.segment import segment_document, split_sentences
+from bilingual.segment_rules import BREAKS, KEEPS
+
+CASES = [(rule.name, text, expected) for rule in BREAKS + KEEPS for text, expected in rule.examples]
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_rule_examples(rule, text, expected):
+    assert tuple(split_sentences(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "特斯拉CEO Elon R. Musk表示。",
+        "美国(U.S.)经济增长3.2%。",
+        "价格为$19.99,版本为v2.0.1。",
+        "会议于10:30开始。",
+        "请访问https://example.com/a.b?c=d。",
+        "请写信给press@example.com.cn。",
+        "他读过《战争与和平。续篇！》。",
+    ],
+)
+def test_never_splits_inside_protected_spans(text):
+    assert split_sentences(text) == [text]
+
+
+def test_closing_quotes_and_brackets_stay_with_their_sentence():
+    assert split_sentences("他说:“好！”（完。）接着。") == ["他说:“好！”", "（完。）", "接着。"]
+
+
+def test_line_without_final_punctuation_is_one_segment():
+    assert split_sentences("周鸿祎谈Sora模型:中美AI差距可能还在加大") == [
+        "周鸿祎谈Sora模型:中美AI差距可能还在加大"
+    ]
+
+
+def test_text_after_the_last_terminator_is_its_own_segment():
+    assert split_sentences("第一句。第二句没有句号") == ["第一句。", "第二句没有句号"]
+
+
+def test_seed_is_lossless_and_ids_are_stable():
+    text = SEED.read_text(encoding="utf-8")
+    document = segment_document(Document("seed", str(SEED), paragraphs_of(text)))
+    for paragraph in document.paragraphs:
+        assert "".join(s.source for s in paragraph.segments) == paragraph.text
+        assert all(s.paragraph == paragraph.index for s in paragraph.segments)
+    ids = [s.id for s in document.segments]
+    assert len(ids) == len(set(ids))
+    again = segment_document(Document("seed", str(SEED), paragraphs_of(text)))
+    assert [s.id for s in again.segments] == ids
+    assert ids[:3] == ["p001.s01", "p002.s01", "p002.s02"]
+
+
+def test_ids_follow_source_lines_so_blank_lines_count():
+    document = segment_document(
+        Document("d", "d.txt", paragraphs_of("标题\n\n第一句。第二句。\r\n"))
+    )
+    assert [s.id for s in document.segments] == ["p001.s01", "p003.s01", "p003.s02"]
+    assert [s.paragraph for s in document.segments] == [0, 2, 2]
