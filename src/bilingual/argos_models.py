@@ -12,6 +12,7 @@ Every network access is a visible command or a build that has no model, with a s
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -183,7 +184,7 @@ def fetch_index(url: str | None = None, timeout: float = TIMEOUT_SECONDS) -> lis
     try:
         with _open(url, timeout) as response:
             entries = json.loads(response.read().decode("utf-8"))
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ModelError(f"package index {url} unreachable ({reason}); {INSTALL_HINT}") from None
     except ValueError:
@@ -226,7 +227,7 @@ def download(
                 raise ModelError(f"{url}: checksum mismatch; the download is corrupt")
             os.replace(part, destination)
             return destination
-        except (urllib.error.URLError, OSError, TimeoutError, ModelError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ModelError) as exc:
             part.unlink(missing_ok=True)
             errors.append(str(getattr(exc, "reason", exc)))
     raise ModelError(
