@@ -87,7 +87,12 @@ def read_sources(paths: list[Path], glossary: Glossary, report: Report) -> list[
             report.notes.append(f"{path}: empty, skipped")
             continue
         if document.encoding not in ("utf-8", "utf-8-sig"):
-            report.notes.append(f"{path}: read as {document.encoding}")
+            traditional = (
+                " (Traditional Chinese; sources should be Simplified)"
+                if document.encoding == "big5"
+                else ""
+            )
+            report.notes.append(f"{path}: not UTF-8, read as {document.encoding}{traditional}")
         documents.append(prepare(document, glossary))
     return documents
 

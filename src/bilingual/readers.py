@@ -18,7 +18,9 @@ SOURCE_SUFFIXES = (".txt",)
 # A long feature is ~50 KB; 5 MB (~1.7 million characters) is a book, not an article, and its
 # DOCX would be unusable. Refusing beats a build that runs for hours.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
-_CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
+# Text in UTF-16 always holds NUL bytes (every newline is 0A 00); GB18030 and Big5 never do.
+_WITH_NUL = ["utf_16_le", "utf_16_be"]
+_WITHOUT_NUL = ["gb18030", "big5"]
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -40,6 +42,13 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05 or b"\x00\x00\x00" in sample
 
 
+def _simplified_share(text: str) -> float:
+    """Share of Han characters in GB2312: ~1.0 for Simplified text, far lower for Big5 misread."""
+    han = [c for c in text if "\u3400" <= c <= "\u9fff"]
+    common = sum(1 for c in han if c.encode("gb2312", "ignore"))
+    return common / len(han) if han else 0.0
+
+
 def decode_text(data: bytes, name: str) -> DecodedText:
     """Decode a source file's bytes, or refuse it with a message naming ``name``."""
     for bom, codec in _BOMS:
@@ -55,10 +64,18 @@ def decode_text(data: bytes, name: str) -> DecodedText:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    if b"\x00" not in data:
+        try:
+            text = data.decode("gb18030")
+            if _simplified_share(text) >= 0.9:  # mainland sources: GBK/GB18030 first
+                return DecodedText(text, "gb18030")
+        except UnicodeDecodeError:
+            pass
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
-    if best is None or (_looks_binary(data) and not best.encoding.startswith("utf_16")):
+    candidates = _WITH_NUL if b"\x00" in data else _WITHOUT_NUL
+    best = charset_normalizer.from_bytes(data, cp_isolation=candidates).best()
+    if best is None:
         raise InputError(
             f"{name}: not text (binary data, or an encoding other than UTF-8, "
             "GB18030/GBK, Big5, UTF-16); remove it or re-save it as UTF-8"
