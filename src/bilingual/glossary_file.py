@@ -50,10 +50,7 @@ class _FileReader:
         try:
             root = yaml.compose(raw, Loader=_Loader)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            self.errors.append(f"{self.path}{line}: YAML syntax error: {problem}")
+            self.errors.append(self._syntax_error(exc))
             return []
         if root is None:
             return []
@@ -78,6 +75,17 @@ class _FileReader:
                     fields[key] = value_node
             out.append((item, fields))
         return out
+
+    def _syntax_error(self, exc: yaml.YAMLError) -> str:
+        """Name the line where the broken construct starts (libyaml may notice it much later)."""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        start, found = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
+        mark = start or found
+        line = f":{mark.line + 1}" if mark is not None else ""
+        where = ""
+        if start is not None and found is not None and found.line != start.line:
+            where = f" ({getattr(exc, 'context', '') or 'starting here'}, noticed at line {found.line + 1})"
+        return f"{self.path}{line}: YAML syntax error: {problem}{where}"
 
     def _terms_node(self, root: yaml.Node) -> yaml.SequenceNode | None:
         if not isinstance(root, yaml.MappingNode):
