@@ -84,7 +84,8 @@ class _FileReader:
         line = f":{mark.line + 1}" if mark is not None else ""
         where = ""
         if start is not None and found is not None and found.line != start.line:
-            where = f" ({getattr(exc, 'context', '') or 'starting here'}, noticed at line {found.line + 1})"
+            context = getattr(exc, "context", "") or "starting here"
+            where = f" ({context}, noticed at line {found.line + 1})"
         return f"{self.path}{line}: YAML syntax error: {problem}{where}"
 
     def _terms_node(self, root: yaml.Node) -> yaml.SequenceNode | None:

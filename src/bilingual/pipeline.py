@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +79,13 @@ def discover_sources(seeds: Path) -> tuple[list[Path], list[str]]:
     return sources, notes
 
 
-def read_sources(paths: list[Path], glossary: Glossary, report: Report) -> list[Document]:
-    documents = []
+def check_sources(paths: list[Path], report: Report) -> list[Path]:
+    """Read every source once, before anything is translated: refuse bad ones, skip empty ones.
+
+    Only the paths are kept, so memory does not grow with the corpus; the build reads each
+    file again when its turn comes.
+    """
+    buildable = []
     for path in paths:
         document = read_source(path)
         if not document.paragraphs:
@@ -93,8 +98,26 @@ def read_sources(paths: list[Path], glossary: Glossary, report: Report) -> list[
                 else ""
             )
             report.notes.append(f"{path}: not UTF-8, read as {document.encoding}{traditional}")
-        documents.append(prepare(document, glossary))
-    return documents
+        buildable.append(path)
+    return buildable
+
+
+def chunks(paths: list[Path], glossary: Glossary, size: int) -> Iterator[list[Document]]:
+    """Prepared documents, in groups of at least ``size`` segments (the last may be smaller).
+
+    Many documents go to the model together (batches stay full), while memory holds one group.
+    """
+    group: list[Document] = []
+    segments = 0
+    for path in paths:
+        document = prepare(read_source(path), glossary)
+        group.append(document)
+        segments += len(document.segments)
+        if segments >= size:
+            yield group
+            group, segments = [], 0
+    if group:
+        yield group
 
 
 @contextmanager
@@ -126,15 +149,22 @@ def resolve_model(progress: Progress):
 
 
 def _engine_loader(package, settings: Settings) -> Callable:
+    """Load the model on first use only, and once for the whole build."""
+    loaded: list = []
+
     def load():
         from bilingual.argos_engine import ArgosEngine
 
-        return ArgosEngine(
+        if loaded:
+            return loaded[0]
+        engine = ArgosEngine(
             package,
             device=str(argos_models.settings().device),
             threads=settings.threads,
             batch_size=settings.batch_size,
         )
+        loaded.append(engine)
+        return engine
 
     return load
 
@@ -173,29 +203,66 @@ def _outputs(document: Document, dist: Path) -> list[tuple[Path, Callable[[Path]
     return out
 
 
-def write_outputs(documents: list[Document], dist: Path) -> list[str]:
-    import os
+class StagedOutputs:
+    """Outputs written as temporary files beside their targets, renamed into place together."""
 
-    temps: list[tuple[Path, Path]] = []
-    try:
-        dist.mkdir(parents=True, exist_ok=True)
-        for document in documents:
-            for target, write in _outputs(document, dist):
-                temps.append((staged(target, write), target))
-        with _no_interrupts():
-            for tmp, target in temps:
-                os.replace(tmp, target)
-        temps = []
-    except OSError as exc:
-        where = exc.filename or dist
-        raise EnvironmentProblem(
-            f"{where}: cannot write ({exc.strerror}); free space or fix "
-            "permissions and rebuild (previous outputs are intact)"
-        ) from None
-    finally:
-        for tmp, _ in temps:
+    def __init__(self, dist: Path):
+        self.dist = dist
+        self.pending: list[tuple[Path, Path]] = []  # (temporary, target)
+
+    def add(self, document: Document) -> None:
+        try:
+            self.dist.mkdir(parents=True, exist_ok=True)
+            for target, write in _outputs(document, self.dist):
+                self.pending.append((staged(target, write), target))
+        except OSError as exc:
+            raise _cannot_write(exc, self.dist) from None
+
+    def commit(self) -> list[str]:
+        import os
+
+        try:
+            with _no_interrupts():
+                for tmp, target in self.pending:
+                    os.replace(tmp, target)
+        except OSError as exc:
+            raise _cannot_write(exc, self.dist) from None
+        written = [str(target) for _, target in self.pending]
+        self.pending = []
+        return written
+
+    def discard(self) -> None:
+        for tmp, _ in self.pending:
             tmp.unlink(missing_ok=True)
-    return [str(target) for document in documents for target, _ in _outputs(document, dist)]
+        self.pending = []
+
+
+def _cannot_write(exc: OSError, dist: Path) -> EnvironmentProblem:
+    where = exc.filename or dist
+    return EnvironmentProblem(
+        f"{where}: cannot write ({exc.strerror}); free space or fix permissions and rebuild "
+        "(previous outputs are intact)"
+    )
+
+
+CHUNK_SEGMENTS = 2048  # segments per group of documents sent to the model together
+
+
+def _document_report(document: Document, counts) -> dict:
+    flags = [f for s in document.segments for f in s.flags]
+    return {
+        "source": document.source_path,
+        "encoding": document.encoding,
+        "segments": counts.segments,
+        "translated": counts.translated,
+        "cache": counts.cache,
+        "memory": counts.memory,
+        "copied": counts.copied,
+        "qa": {
+            "warning": sum(f.severity is Severity.WARNING for f in flags),
+            "info": sum(f.severity is Severity.INFO for f in flags),
+        },
+    }
 
 
 def build(settings: Settings, progress: Progress) -> Report:
@@ -209,63 +276,58 @@ def build(settings: Settings, progress: Progress) -> Report:
     timed = _Timer(report)
     with build_lock(settings.state):
         with timed("read"):
-            glossary = (
-                load_glossary(settings.glossary) if settings.glossary.exists() else Glossary()
-            )
-            if not settings.glossary.exists():
+            if settings.glossary.exists():
+                glossary = load_glossary(settings.glossary)
+            else:
+                glossary = Glossary()
                 report.notes.append(
                     f"{settings.glossary}: no glossary folder, building without terms"
                 )
             paths, notes = discover_sources(settings.seeds)
             report.notes.extend(notes)
-            documents = read_sources(paths, glossary, report)
+            paths = check_sources(paths, report)
             memory = TranslationMemory(settings.tm)
-        if not documents:
+        if not paths:
             report.notes.append(f"{settings.seeds}: no sources to build")
             return report
         with timed("model"):
             package = resolve_model(progress)
             model = argos_models.model_info(package)
+        load_engine = _engine_loader(package, settings)
         cache = TranslationCache(settings.state / "cache.sqlite")
+        outputs = StagedOutputs(settings.dist)
+        bar = progress.counter("translating", unit="seg")
         try:
-            with timed("translate"):
-                bar: list = []
-
-                def on_plan(total: int) -> None:
-                    bar.append(progress.bar(total, "translating", unit="seg"))
-
-                result = translate_documents(
-                    documents,
-                    model=model,
-                    load_engine=_engine_loader(package, settings),
-                    memory=memory,
-                    cache=cache,
-                    on_plan=on_plan,
-                    on_translated=lambda n: bar[0](n) if bar else None,
-                )
+            documents = chunks(paths, glossary, CHUNK_SEGMENTS)
+            while True:
+                with timed("read"):
+                    group = next(documents, None)
+                if group is None:
+                    break
+                with timed("translate"):
+                    result = translate_documents(
+                        group,
+                        model=model,
+                        load_engine=load_engine,
+                        memory=memory,
+                        cache=cache,
+                        on_plan=bar.expect,
+                        on_translated=bar.advance,
+                    )
+                with timed("traditional"):
+                    group = [convert_document(d, settings.traditional) for d in result.documents]
+                with timed("qa"):
+                    group = [check_document(d) for d in group]
+                with timed("write"):
+                    for document in group:
+                        outputs.add(document)
+                        report.documents[document.name] = _document_report(
+                            document, result.counts[document.name]
+                        )
+            with timed("write"):
+                report.files = outputs.commit()
         finally:
+            outputs.discard()
             cache.close()
             progress.close()
-        with timed("traditional"):
-            documents = [convert_document(d, settings.traditional) for d in result.documents]
-        with timed("qa"):
-            documents = [check_document(d) for d in documents]
-        with timed("write"):
-            report.files = write_outputs(documents, settings.dist)
-    for document in documents:
-        counts = result.counts[document.name]
-        flags = [f for s in document.segments for f in s.flags]
-        report.documents[document.name] = {
-            "source": document.source_path,
-            "encoding": document.encoding,
-            "segments": counts.segments,
-            "translated": counts.translated,
-            "cache": counts.cache,
-            "memory": counts.memory,
-            "copied": counts.copied,
-            "qa": {
-                "warning": sum(f.severity is Severity.WARNING for f in flags),
-                "info": sum(f.severity is Severity.INFO for f in flags),
-            },
-        }
     return report
