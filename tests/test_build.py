@@ -11,8 +11,9 @@ import sys
 
 import docx
 import opencc
-from conftest import Project
 from docx.oxml.ns import qn
+
+from conftest import Project
 
 NAME = "zhou-hongyi-on-sora"
 FILES = [

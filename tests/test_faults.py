@@ -116,6 +116,12 @@ def test_a_huge_source_is_refused_clearly(built):
     assert built.snapshot() == before
 
 
+def test_two_sources_with_one_output_name_are_refused(project):
+    (project.root / "seeds" / "Zhou-Hongyi-on-Sora.TXT").write_text("标题\n", encoding="utf-8")
+    result = project.run("build")
+    assert result.code == 2 and "same output name as" in one_error_line(result.err)
+
+
 def test_a_missing_seeds_folder_says_what_to_do(project):
     shutil.rmtree(project.root / "seeds")
     result = project.run("build")
@@ -127,7 +133,7 @@ def test_a_missing_seeds_folder_says_what_to_do(project):
 
 def test_debug_shows_the_traceback(project):
     shutil.rmtree(project.root / "seeds")
-    result = project.run("--debug", "build") if False else project.run("build", "--debug")
+    result = project.run("build", "--debug")
     assert result.code != 0 and "Traceback" in result.err
 
 
@@ -228,7 +234,7 @@ def test_a_second_build_of_the_same_project_is_refused_while_one_runs(built):
 
 @pytest.fixture
 def tiny_filesystem(tmp_path):
-    """A real 1 MB tmpfs (disk full is ENOSPC, read-only is EROFS); skipped where we cannot mount."""
+    """A real 1 MB tmpfs: disk full is ENOSPC, read-only is EROFS. Skipped if we cannot mount."""
     mount_point = tmp_path / "fs"
     mount_point.mkdir()
     if (

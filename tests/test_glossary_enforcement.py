@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from test_translate_stage import NO_MODEL_INFO, DictStore, EchoEngine
-
 from bilingual.document import Document, Paragraph
 from bilingual.glossary import Glossary, Term, protect, restore
 from bilingual.pipeline import prepare
 from bilingual.qa import check_document
 from bilingual.traditional import convert_document, converter
 from bilingual.translate import translate_documents
+from test_translate_stage import NO_MODEL_INFO, DictStore, EchoEngine
 
 GLOSSARY = Glossary(
     (

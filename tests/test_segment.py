@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED
 
 from bilingual.document import Document
 from bilingual.readers import paragraphs_of
 from bilingual.segment import segment_document, split_sentences
 from bilingual.segment_rules import BREAKS, KEEPS
+from conftest import SEED
 
 CASES = [(rule.name, text, expected) for rule in BREAKS + KEEPS for text, expected in rule.examples]
 

@@ -73,6 +73,9 @@ def discover_sources(seeds: Path) -> tuple[list[Path], list[str]]:
         if path.name.startswith(".") or not path.is_file():
             continue
         if path.suffix.lower() in SOURCE_SUFFIXES:
+            same = next((p for p in sources if p.stem.casefold() == path.stem.casefold()), None)
+            if same is not None:
+                raise InputError(f"{path}: same output name as {same}; rename one of them")
             sources.append(path)
         else:
             notes.append(f"{path}: ignored (only {', '.join(SOURCE_SUFFIXES)} files are sources)")
