@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -109,25 +108,6 @@ def child(kind: str, project: Path) -> None:
 # --- the parent --------------------------------------------------------------------------------
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(home: Path, packages: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
-    env.update(
-        HOME=str(home),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_CACHE_HOME=str(home / "cache"),
-        ARGOS_PACKAGES_DIR=str(packages),
-        ARGOS_PACKAGE_INDEX=f"http://127.0.0.1:{closed_port()}/",
-    )
-    return env
-
-
 def timed(command: list[str], cwd: Path, env: dict) -> tuple[float, int, str]:
     """Wall seconds, peak RSS (MB) and stdout of one fresh process, measured by a wrapper."""
     wrapper = (
@@ -167,14 +147,14 @@ def install(model_file: Path, env: dict) -> None:
 
 def memory_scaling(counts: list[int]) -> list[tuple[int, int, int, float]]:
     """Peak RSS of cold builds of N short articles with a small model: (N, segments, MB, s)."""
-    from bilingual.random_model import TINY, build_package
+    from bilingual.random_model import TINY, build_package, isolated_environment
 
     seed = (REPO / "seeds" / "zhou-hongyi-on-sora.txt").read_text(encoding="utf-8")
     lines = [line for line in seed.splitlines() if line.strip()][1:4]
     model_file = WORK / "tiny.argosmodel"
     if not model_file.exists():
         build_package([seed], model_file, size=replace(TINY, eos_bias=3.0))
-    env = environment(WORK / "home-tiny", WORK / "packages-tiny")
+    env = isolated_environment(WORK / "home-tiny", WORK / "packages-tiny")
     install(model_file, env)
     rows = []
     for count in counts:
@@ -206,14 +186,14 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="regenerate the model")
     parser.add_argument("--repeat", type=int, default=3, help="cold builds and one-batch runs")
     args = parser.parse_args()
-    from bilingual.random_model import BASE, build_package
+    from bilingual.random_model import BASE, build_package, isolated_environment
 
     WORK.mkdir(parents=True, exist_ok=True)
     model_file = WORK / "base.argosmodel"
     if args.fresh or not model_file.exists():
         seed = (REPO / "seeds" / "zhou-hongyi-on-sora.txt").read_text(encoding="utf-8")
         build_package([seed], model_file, size=BASE)
-    env = environment(WORK / "home", WORK / "packages")
+    env = isolated_environment(WORK / "home", WORK / "packages")
     install(model_file, env)
     paths = [*sorted((REPO / "seeds").glob("*.txt")), *sorted(ARTICLES.glob("*.txt"))]
     sources = {p.name: p.read_text(encoding="utf-8") for p in paths}

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import REPO, WORK, bilingual, environment, install  # noqa: E402
+from bench_build import REPO, WORK, bilingual, install  # noqa: E402
 
 ENTRIES = 10_000
 
@@ -48,14 +48,14 @@ def wall(command: list[str], cwd: Path, env: dict, repeat: int = 3) -> float:
 
 
 def main() -> None:
-    from bilingual.random_model import build_package
+    from bilingual.random_model import build_package, isolated_environment
 
     seed = REPO / "seeds" / "zhou-hongyi-on-sora.txt"
     WORK.mkdir(parents=True, exist_ok=True)
     model_file = WORK / "tiny-glossary.argosmodel"
     if not model_file.exists():
         build_package([seed.read_text(encoding="utf-8")], model_file)
-    env = environment(WORK / "home-glossary", WORK / "packages-glossary")
+    env = isolated_environment(WORK / "home-glossary", WORK / "packages-glossary")
     install(model_file, env)
     project = WORK / "glossary-project"
     shutil.rmtree(project, ignore_errors=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,17 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.random_model import build_package
+from bilingual.random_model import build_package, isolated_environment
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "zhou-hongyi-on-sora.txt"
-
-
-def closed_port() -> int:
-    """A loopback port nobody listens on: an unreachable package index that fails at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -67,20 +58,6 @@ class Project:
         return files
 
 
-def make_env(home: Path, packages: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
-    env.update(
-        HOME=str(home),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_CACHE_HOME=str(home / "cache"),
-        ARGOS_PACKAGES_DIR=str(packages),
-        ARGOS_PACKAGE_INDEX=f"http://127.0.0.1:{closed_port()}/",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
 @pytest.fixture(scope="session")
 def model_file(tmp_path_factory) -> Path:
     """A real zh->en Argos package: SentencePiece on the seed, random Transformer weights."""
@@ -93,7 +70,7 @@ def installed_packages(tmp_path_factory, model_file) -> Path:
     """An Argos packages folder with the generated package installed through the CLI."""
     home = tmp_path_factory.mktemp("home")
     packages = home / "packages"
-    project = Project(home, make_env(home, packages))
+    project = Project(home, isolated_environment(home, packages))
     result = project.run("models", "install", "--file", str(model_file))
     assert result.code == 0, result.err
     return packages
@@ -105,7 +82,7 @@ def new_project(tmp_path: Path, packages: Path | None) -> Project:
     shutil.copytree(REPO / "seeds", root / "seeds")
     shutil.copytree(REPO / "glossary", root / "glossary")
     home = tmp_path / "home"
-    env = make_env(home, packages if packages else home / "packages")
+    env = isolated_environment(home, packages if packages else home / "packages")
     return Project(root, env)
 
 

@@ -280,7 +280,7 @@ def build(settings: Settings, progress: Progress) -> Report:
     with build_lock(settings.state):
         with timed("read"):
             if settings.glossary.exists():
-                glossary = load_glossary(settings.glossary)
+                glossary = load_glossary(settings.glossary, cache_dir=settings.state)
             else:
                 glossary = Glossary()
                 report.notes.append(

@@ -10,6 +10,8 @@ alignment, writers) runs for real. Needs numpy (the ``test`` extra).
 from __future__ import annotations
 
 import json
+import os
+import socket
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -150,3 +152,24 @@ def build_package(
             for path in sorted(root.rglob("*")):
                 archive.write(path, path.relative_to(tmp).as_posix())
     return out
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on: a package index that is unreachable at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def isolated_environment(home: Path, packages: Path, index: str | None = None) -> dict[str, str]:
+    """This process's environment with Argos's folders under ``home``/``packages`` and no index."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARGOS_", "XDG_"))}
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        ARGOS_PACKAGES_DIR=str(packages),
+        ARGOS_PACKAGE_INDEX=index or f"http://127.0.0.1:{closed_port()}/",
+    )
+    return env

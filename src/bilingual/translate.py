@@ -47,6 +47,11 @@ class Counts:
     memory: int = 0
     copied: int = 0
 
+    def add(self, origin: Origin) -> None:
+        self.segments += 1
+        name = "translated" if origin is Origin.MACHINE else origin.value
+        setattr(self, name, getattr(self, name) + 1)
+
 
 @dataclass
 class Result:
@@ -87,7 +92,7 @@ def translate_documents(
     answers: dict[str, tuple[str, Origin]] = {}  # segment key -> (english, origin)
     todo: dict[str, Segment] = {}  # cache key -> a segment to translate
 
-    def plan(doc: Document, segment: Segment) -> str:
+    def plan(segment: Segment) -> str:
         edited = memory.get(segment.text)
         if edited is not None:
             return _remember(answers, f"memory:{segment.text}", edited, Origin.MEMORY)
@@ -102,7 +107,7 @@ def translate_documents(
                 todo.setdefault(key, segment)
         return key
 
-    keys = {doc.name: [plan(doc, s) for s in doc.segments] for doc in documents}
+    keys = {doc.name: [plan(s) for s in doc.segments] for doc in documents}
     if on_plan:
         on_plan(len(todo))
     if todo:
@@ -115,9 +120,7 @@ def translate_documents(
 
         def fill(segment: Segment, doc_keys=doc_keys, counted=counted) -> Segment:
             english, origin = answers[next(doc_keys)]
-            counted.segments += 1
-            field_name = "translated" if origin is Origin.MACHINE else origin.value
-            setattr(counted, field_name, getattr(counted, field_name) + 1)
+            counted.add(origin)
             return replace(segment, english=english, origin=origin)
 
         out.append(replace(doc.map_segments(fill), model=model))
