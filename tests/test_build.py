@@ -154,6 +154,20 @@ def test_rebuild_with_no_change_translates_nothing_and_never_loads_the_model(pro
     assert {p.name: p.read_bytes() for p in project.dist.iterdir() if p.suffix != ".docx"} == before
 
 
+def test_a_broken_installed_model_is_named_with_what_to_do(project, tmp_path):
+    packages = tmp_path / "broken-packages"
+    shutil.copytree(project.env["ARGOS_PACKAGES_DIR"], packages)
+    for model in packages.glob("*/model/model.bin"):
+        model.write_bytes(model.read_bytes()[:1000])
+    project.env["ARGOS_PACKAGES_DIR"] = str(packages)
+    result = project.run("build")
+    assert result.code == 3
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "cannot load the model on cpu" in lines[0]
+    assert "bilingual models install" in lines[0] and "Traceback" not in result.err
+    assert not project.dist.exists()
+
+
 def test_flags_and_config_file_override_defaults(project):
     (project.root / "bilingual.toml").write_text('dist = "out"\ntraditional = "s2hk"\n')
     assert project.run("build").code == 0

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from bilingual.errors import ModelError
 from bilingual.translate import DECODING
 
 
@@ -20,12 +21,20 @@ class ArgosEngine:
 
         self.package = package
         self.batch_size = batch_size
-        self.translator = ctranslate2.Translator(
-            str(Path(package.package_path) / "model"),
-            device=device,
-            inter_threads=1,
-            intra_threads=threads or os.cpu_count() or 1,
-        )
+        try:
+            self.translator = ctranslate2.Translator(
+                str(Path(package.package_path) / "model"),
+                device=device,
+                inter_threads=1,
+                intra_threads=threads or os.cpu_count() or 1,
+            )
+            package.tokenizer.encode("测试")  # load the tokenizer now, not mid-translation
+        except (RuntimeError, ValueError, OSError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ModelError(
+                f"{package.package_path}: cannot load the model on {device} ({reason}); "
+                "reinstall it with `bilingual models install`, or check ARGOS_DEVICE_TYPE"
+            ) from None
 
     def translate(self, sources: Sequence[str]) -> Iterator[str]:
         tokenizer = self.package.tokenizer
