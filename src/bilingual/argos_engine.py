@@ -8,6 +8,7 @@ over every segment of the build instead of one call per paragraph.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -39,8 +40,9 @@ class ArgosEngine:
     def translate(self, sources: Sequence[str]) -> Iterator[str]:
         tokenizer = self.package.tokenizer
         prefix = self.package.target_prefix
-        tokens = (tokenizer.encode(source) for source in sources)
-        prefixes = ([prefix] for _ in sources) if prefix else None
+        pieces = [split_long(source, tokenizer.encode) for source in sources]
+        tokens = (tokens for parts in pieces for tokens in parts)
+        prefixes = ([prefix] for parts in pieces for _ in parts) if prefix else None
         results = self.translator.translate_iterable(
             tokens,
             target_prefix=prefixes,
@@ -48,8 +50,39 @@ class ArgosEngine:
             batch_type="examples",
             **DECODING,
         )
-        for result in results:
-            text = tokenizer.decode(result.hypotheses[0])
-            if prefix and text.startswith(prefix):
-                text = text[len(prefix) :]
-            yield text.strip()
+        for parts in pieces:
+            english = []
+            for _ in parts:
+                text = tokenizer.decode(next(results).hypotheses[0])
+                if prefix and text.startswith(prefix):
+                    text = text[len(prefix) :]
+                english.append(text.strip())
+            yield " ".join(e for e in english if e)
+
+
+MAX_TOKENS = 200  # a model's sentences are shorter; CTranslate2 cuts inputs past 1024 tokens
+_CLAUSE_END = re.compile(r"(?<=[，,；;：:、])")
+
+
+def split_long(text: str, encode, limit: int = MAX_TOKENS) -> list[list[str]]:
+    """``text`` as token lists of at most ``limit`` tokens, cut after clause punctuation.
+
+    A segment this long is an OCR'd paragraph without full stops, not a sentence; it stays one
+    row, and its parts' English is joined. Without punctuation it is cut by length.
+    """
+    tokens = encode(text)
+    if len(tokens) <= limit:
+        return [tokens]
+    parts: list[list[str]] = []
+    current = ""
+    for clause in _CLAUSE_END.split(text):
+        if current and len(encode(current + clause)) > limit:
+            parts.append(current)
+            current = ""
+        current += clause
+    parts.append(current)
+    out = []
+    for part in parts:
+        part_tokens = encode(part)
+        out += [part_tokens[i : i + limit] for i in range(0, len(part_tokens), limit)]
+    return out

@@ -1,0 +1,54 @@
+"""The Argos engine with a real generated package: tokenizer, batched CTranslate2, long inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from argostranslate.package import Package
+
+from bilingual.argos_engine import MAX_TOKENS, ArgosEngine, split_long
+
+
+@pytest.fixture(scope="module")
+def package(installed_packages) -> Package:
+    path = next(p for p in Path(installed_packages).iterdir() if p.is_dir())
+    return Package(path)
+
+
+def test_every_source_gets_its_english_in_order(package):
+    engine = ArgosEngine(package, threads=1, batch_size=4)
+    sources = [f"第{n}句话。" for n in range(10)] + ["OpenAI 发布了 Sora 模型。"]
+    english = list(engine.translate(sources))
+    assert len(english) == len(sources)
+    assert all(isinstance(e, str) and e for e in english)
+    assert english == list(ArgosEngine(package, threads=1, batch_size=32).translate(sources))
+
+
+def test_long_segments_are_translated_in_parts_and_joined(package):
+    encode = package.tokenizer.encode
+    clause = "他认为大模型会改变很多行业的工作方式，"
+    text = clause * 60 + "所以要早做准备。"
+    parts = split_long(text, encode)
+    assert len(parts) > 1 and all(len(p) <= MAX_TOKENS for p in parts)
+    assert sum(len(p) for p in parts) >= len(encode(text)) - len(parts)  # nothing dropped
+    no_punctuation = "具身智能" * 400
+    assert all(len(p) <= MAX_TOKENS for p in split_long(no_punctuation, encode))
+
+    calls = []
+    engine = ArgosEngine(package, threads=1)
+
+    class Spy:  # sees what reaches CTranslate2
+        def __init__(self, translator):
+            self.translator = translator
+
+        def translate_iterable(self, tokens, **kwargs):
+            tokens = list(tokens)
+            calls.append(tokens)
+            return self.translator.translate_iterable(iter(tokens), **kwargs)
+
+    engine.translator = Spy(engine.translator)
+    english = list(engine.translate(["短句。", text]))
+    assert len(english) == 2
+    assert len(calls) == 1 and len(calls[0]) == 1 + len(parts)
+    assert max(len(t) for t in calls[0]) <= MAX_TOKENS
