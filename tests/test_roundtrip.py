@@ -108,6 +108,17 @@ def test_rows_that_no_longer_fit_are_refused_by_id(built):
     assert "Changed source." not in memory and "Edited eight." in memory
 
 
+def test_two_editors_who_disagree_are_not_silently_overwritten(built):
+    edit(built, HANS, {"p002.s02": "First editor's English."}, out="first.docx")
+    edit(built, HANT, {"p002.s02": "Second editor's English."}, out="second.docx")
+    result = built.run("import", "first.docx", "second.docx")
+    assert result.code == 2
+    assert "second.docx: p002.s02: edited differently in first.docx" in result.err
+    assert "1 edited" in result.out and "1 refused" in result.out
+    memory = (built.root / "tm" / "memory.jsonl").read_text(encoding="utf-8")
+    assert "First editor's English." in memory and "Second editor's" not in memory
+
+
 def test_a_file_that_is_not_a_bilingual_table_is_refused(built, tmp_path):
     plain = docx.Document()
     plain.add_paragraph("hello")

@@ -135,7 +135,10 @@ def import_table(
     memory: TranslationMemory,
     cache,
     summary: Summary,
+    edited_now: dict[str, tuple[str, str]],
 ) -> None:
+    """Take ``table``'s rows into ``memory``; ``edited_now`` maps a source to (English, file)
+    for edits taken earlier in this import, so two files cannot silently overwrite each other."""
     segments = {s.id: s for s in document.segments}
     order = {s.id: i for i, s in enumerate(document.segments)}
     seen: set[str] = set()
@@ -165,10 +168,14 @@ def import_table(
         else:
             last = order[sid]
             current = _built_english(segment, table.model, memory, cache)
+            earlier = edited_now.get(segment.text)
             if current is not None and _normal(current) == _normal(english):
                 summary.unchanged += 1
+            elif earlier is not None and earlier[0] != _normal(english):
+                refuse(sid, f"edited differently in {earlier[1]} (imported first); reconcile them")
             else:
                 memory.put(Entry(segment.text, _normal(english), sid, path.name, now))
+                edited_now[segment.text] = (_normal(english), str(path))
                 summary.edited += 1
         seen.add(sid)
     for sid in segments:
@@ -187,6 +194,7 @@ def import_files(paths: list[Path], settings: Settings) -> Summary:
         before = dict(memory.entries)
         cache_path = settings.state / "cache.sqlite"
         cache = TranslationCache(cache_path) if cache_path.exists() else None
+        edited_now: dict[str, tuple[str, str]] = {}
         try:
             for path in paths:
                 try:
@@ -196,7 +204,7 @@ def import_files(paths: list[Path], settings: Settings) -> Summary:
                     summary.failed_files.append(str(path))
                     summary.problems.append(str(exc))
                     continue
-                import_table(path, table, document, memory, cache, summary)
+                import_table(path, table, document, memory, cache, summary, edited_now)
         finally:
             if cache:
                 cache.close()
