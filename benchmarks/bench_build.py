@@ -227,8 +227,8 @@ def main() -> None:
 
     one, argos = results["one translate_batch"][0], results["Argos's own path"][0]
     lines = [
-        f"Machine: {machine()}",
-        f"Corpus: {len(sources)} articles, {segments} segments to translate "
+        f"- Machine: {machine()}",
+        f"- Corpus: {len(sources)} articles, {segments} segments to translate "
         f"(the build translated {translated}); model: Transformer-base size, int8, "
         f"{model_file.stat().st_size / 1e6:.0f} MB.",
         "",
