@@ -33,22 +33,19 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _settings(args, *names: str):
+    """Defaults, then the config file, then the flags ``names`` the user gave."""
+    from bilingual.settings import load_settings
+
+    return load_settings(args.config, {name: getattr(args, name) for name in names})
+
+
 def cmd_build(args) -> int:
     from bilingual.pipeline import build
     from bilingual.progress import Progress
-    from bilingual.settings import load_settings
 
-    settings = load_settings(
-        args.config,
-        {
-            "seeds": args.seeds,
-            "glossary": args.glossary,
-            "dist": args.dist,
-            "tm": args.tm,
-            "traditional": args.traditional,
-            "threads": args.threads,
-            "batch_size": args.batch_size,
-        },
+    settings = _settings(
+        args, "seeds", "glossary", "dist", "tm", "traditional", "threads", "batch_size"
     )
     report = build(settings, Progress(quiet=args.quiet or args.json))
     if args.json:
@@ -160,17 +157,8 @@ def cmd_models_install(args) -> int:
 
 def cmd_import(args) -> int:
     from bilingual.importer import import_files
-    from bilingual.settings import load_settings
 
-    settings = load_settings(
-        args.config,
-        {
-            "seeds": args.seeds,
-            "glossary": args.glossary,
-            "tm": args.tm,
-            "traditional": args.traditional,
-        },
-    )
+    settings = _settings(args, "seeds", "glossary", "tm", "traditional")
     summary = import_files(args.files, settings)
     if args.json:
         _print_json(summary.as_json())
