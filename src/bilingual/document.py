@@ -6,7 +6,7 @@ Stages return new objects (``dataclasses.replace``); nothing here does I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 
 
@@ -99,7 +99,6 @@ class Document:
     encoding: str = "utf-8"
     model: ModelInfo | None = None
     traditional_config: str | None = None
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def segments(self) -> list[Segment]:
