@@ -95,8 +95,8 @@ def model_info(package) -> ModelInfo:
 # --- checking and installing a package file -----------------------------------------------
 
 
-def _check_archive(path: Path) -> tuple[str, dict]:
-    """The package's top folder and metadata, or ModelError saying why the file is refused."""
+def _check_archive(path: Path) -> str:
+    """The package's top folder, or ModelError saying why the file is refused."""
     if not path.is_file():
         raise ModelError(f"{path}: no such file")
     if not zipfile.is_zipfile(path):
@@ -131,14 +131,14 @@ def _check_archive(path: Path) -> tuple[str, dict]:
     pair = (metadata.get("from_code"), metadata.get("to_code"))
     if pair != (FROM_CODE, TO_CODE):
         raise ModelError(f"{path}: translates {pair[0]}->{pair[1]}, not {FROM_CODE}->{TO_CODE}")
-    return top, metadata
+    return top
 
 
 def install_file(path: Path):
     """Install a checked ``.argosmodel``; the installed package, or ModelError."""
     from argostranslate.package import Package
 
-    top, _ = _check_archive(path)
+    top = _check_archive(path)
     target_root = packages_dir()
     target_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".bilingual-install-", dir=target_root.parent))

@@ -7,6 +7,8 @@ them are written, with Ctrl-C held off for the renames, so ``dist/`` is never ha
 
 from __future__ import annotations
 
+import functools
+import os
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -153,21 +155,17 @@ def resolve_model(progress: Progress):
 
 def _engine_loader(package, settings: Settings) -> Callable:
     """Load the model on first use only, and once for the whole build."""
-    loaded: list = []
 
+    @functools.cache
     def load():
         from bilingual.argos_engine import ArgosEngine
 
-        if loaded:
-            return loaded[0]
-        engine = ArgosEngine(
+        return ArgosEngine(
             package,
             device=str(argos_models.settings().device),
             threads=settings.threads,
             batch_size=settings.batch_size,
         )
-        loaded.append(engine)
-        return engine
 
     return load
 
@@ -222,8 +220,6 @@ class StagedOutputs:
             raise _cannot_write(exc, self.dist) from None
 
     def commit(self) -> list[str]:
-        import os
-
         try:
             with _no_interrupts():
                 for tmp, target in self.pending:
