@@ -58,7 +58,7 @@ def test_restore_fixes_spelling_but_keeps_a_sentence_capital():
 def test_a_missing_term_is_flagged_never_silent():
     class Forgetful:
         def translate(self, sources):
-            return iter(["The robots will change." for _ in sources])
+            return iter([["The robots will change."] for _ in sources])
 
     result = translate_documents(
         [doc("这次对机器人具身智能带来影响。")],

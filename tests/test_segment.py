@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bilingual.document import Document
-from bilingual.readers import paragraphs_of
+from bilingual.readers.text import paragraphs_of
 from bilingual.segment import segment_document, split_sentences
 from bilingual.segment_rules import BREAKS, KEEPS
 from conftest import SEED

@@ -27,7 +27,7 @@ class EchoEngine:
 
     def translate(self, sources):
         self.calls.append(list(sources))
-        return iter(list(sources))
+        return iter([[source] for source in sources])
 
 
 EMPTY = Glossary()
@@ -99,8 +99,8 @@ def test_cache_key_changes_with_every_input_of_a_translation():
 def test_finished_translations_are_cached_when_the_build_is_interrupted():
     class Interrupted:
         def translate(self, sources):
-            yield "One."
-            yield "Two."
+            yield ["One."]
+            yield ["Two."]
             raise KeyboardInterrupt
 
     cache = DictStore()

@@ -37,7 +37,7 @@ class ArgosEngine:
                 "reinstall it with `bilingual models install`, or check ARGOS_DEVICE_TYPE"
             ) from None
 
-    def translate(self, sources: Sequence[str]) -> Iterator[str]:
+    def translate(self, sources: Sequence[str]) -> Iterator[list[str]]:
         tokenizer = self.package.tokenizer
         prefix = self.package.target_prefix
         pieces = [split_long(source, tokenizer.encode) for source in sources]
@@ -57,7 +57,7 @@ class ArgosEngine:
                 if prefix and text.startswith(prefix):
                     text = text[len(prefix) :]
                 english.append(text.strip())
-            yield " ".join(e for e in english if e)
+            yield [" ".join(e for e in english if e)]
 
 
 MAX_TOKENS = 200  # a model's sentences are shorter; CTranslate2 cuts inputs past 1024 tokens
@@ -73,7 +73,7 @@ def split_long(text: str, encode, limit: int = MAX_TOKENS) -> list[list[str]]:
     tokens = encode(text)
     if len(tokens) <= limit:
         return [tokens]
-    parts: list[list[str]] = []
+    parts: list[str] = []
     current = ""
     for clause in _CLAUSE_END.split(text):
         if current and len(encode(current + clause)) > limit:

@@ -24,4 +24,8 @@ def staged(path: Path, write: Callable[[Path], None]) -> Path:
 
 
 def write_text(path: Path, text: str) -> None:
-    os.replace(staged(path, lambda tmp: tmp.write_text(text, encoding="utf-8")), path)
+    os.replace(staged(path, lambda tmp: _write(tmp, text)), path)
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

@@ -12,6 +12,7 @@ import json
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from bilingual import __version__
 from bilingual.errors import (
@@ -45,7 +46,16 @@ def cmd_build(args) -> int:
     from bilingual.progress import Progress
 
     settings = _settings(
-        args, "seeds", "glossary", "dist", "tm", "traditional", "threads", "batch_size"
+        args,
+        "seeds",
+        "glossary",
+        "dist",
+        "tm",
+        "traditional",
+        "threads",
+        "batch_size",
+        "outputs",
+        "paper",
     )
     report = build(settings, Progress(quiet=args.quiet or args.json))
     if args.json:
@@ -71,7 +81,7 @@ def cmd_segment(args) -> int:
 
     glossary = load_glossary(args.glossary) if args.glossary else Glossary()
     document = prepare(read_source(args.file), glossary)
-    segments = [
+    segments: list[dict[str, Any]] = [
         {
             "id": s.id,
             "paragraph": s.paragraph,
@@ -103,7 +113,7 @@ def cmd_models_status(args) -> int:
 
     packages = argos_models.installed_packages()
     chosen = argos_models.find_zh_en()
-    status = {
+    status: dict[str, Any] = {
         "packages_dir": str(argos_models.packages_dir()),
         "index": argos_models.index_url(),
         "device": str(argos_models.settings().device),
@@ -169,10 +179,27 @@ def cmd_import(args) -> int:
     return EXIT_OK if summary.ok else EXIT_INPUT
 
 
+def _global_flags(*, in_subcommand: bool) -> argparse.ArgumentParser:
+    """--debug and --quiet, accepted before and after the subcommand.
+
+    Inside a subcommand their default is SUPPRESS, so a flag given before the subcommand is not
+    reset by the subcommand's own default.
+    """
+    flags = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if in_subcommand else False
+    flags.add_argument("--debug", action="store_true", default=default, help="show tracebacks")
+    flags.add_argument(
+        "-q", "--quiet", action="store_true", default=default, help="no progress or notes"
+    )
+    return flags
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks")
-    common.add_argument("-q", "--quiet", action="store_true", help="no progress or notes")
+    common = _global_flags(in_subcommand=True)
     project = argparse.ArgumentParser(add_help=False)
     project.add_argument(
         "--config", type=Path, help="settings file (default: ./bilingual.toml if present)"
@@ -190,7 +217,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="bilingual",
         description="Simplified Chinese articles to bilingual DOCX and Markdown, offline.",
         epilog=EPILOG,
-        parents=[common],
+        parents=[_global_flags(in_subcommand=False)],
     )
     parser.add_argument("--version", action="version", version=f"bilingual {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -203,6 +230,12 @@ def _parser() -> argparse.ArgumentParser:
         "--threads", type=int, help="CPU threads for translation (default: all cores)"
     )
     build.add_argument("--batch-size", type=int, help="segments per model batch (default: 32)")
+    build.add_argument(
+        "--outputs",
+        type=_names,
+        help="what to write, comma-separated (default: every format: docx,md,qa,...)",
+    )
+    build.add_argument("--paper", choices=["a4", "letter"], help="DOCX paper size (default: a4)")
     build.add_argument("--json", action="store_true", help="print a JSON report")
     build.add_argument("--strict", action="store_true", help="exit 1 when QA has warnings")
     build.set_defaults(run=cmd_build)

@@ -7,15 +7,15 @@ Stages return new objects (``dataclasses.replace``); nothing here does I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
 
 
-class Origin(str, Enum):
+class Origin(StrEnum):
     """Where a segment's English came from."""
 
     MACHINE = "machine"  # translated by the model in this build

@@ -60,7 +60,7 @@ class _FileReader:
         terms_node = self._terms_node(root)
         if terms_node is None:
             return []
-        out = []
+        out: list[tuple[yaml.Node, dict[str, yaml.Node]]] = []
         for item in terms_node.value:
             if not isinstance(item, yaml.MappingNode):
                 self.error(item, "each term must be a mapping with 'zh' and 'en'")
@@ -121,15 +121,12 @@ class _FileReader:
                 variants = [v for v in (self.text(n, "variants") for n in node.value) if v]
             else:
                 self.error(node, "'variants' must be a list")
-        if (
-            not values.get("zh")
-            or not values.get("en")
-            or any(values.get(k) is None for k in fields if k != "variants")
-        ):
+        zh, en = values.get("zh"), values.get("en")
+        if not zh or not en or any(values.get(k) is None for k in fields if k != "variants"):
             return None
         return Term(
-            values["zh"],
-            values["en"],
+            zh,
+            en,
             values.get("zh_hant"),
             tuple(variants),
             values.get("note"),
@@ -203,7 +200,9 @@ def _parse(paths: list[Path]) -> Glossary:
 
 
 def _conflicts(terms: list[Term]) -> list[str]:
-    errors, first_zh, first_variant = [], {}, {}
+    errors: list[str] = []
+    first_zh: dict[str, str] = {}
+    first_variant: dict[str, tuple[str, str]] = {}
     for term in terms:
         if term.zh in first_zh:
             errors.append(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bilingual.document import Document, ModelInfo, Segment
@@ -143,7 +143,7 @@ def import_table(
     order = {s.id: i for i, s in enumerate(document.segments)}
     seen: set[str] = set()
     last = -1
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
 
     def refuse(sid: str, why: str) -> None:
         summary.refused += 1

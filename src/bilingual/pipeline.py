@@ -19,7 +19,6 @@ from pathlib import Path
 from bilingual import argos_models
 from bilingual.atomic import staged
 from bilingual.document import Document, Severity
-from bilingual.editions import EDITIONS
 from bilingual.errors import EnvironmentProblem, InputError
 from bilingual.glossary import Glossary, annotate_terms, correct_variants
 from bilingual.glossary_file import load_glossary
@@ -27,6 +26,7 @@ from bilingual.progress import Progress
 from bilingual.readers import SOURCE_SUFFIXES, read_source
 from bilingual.segment import segment_document
 from bilingual.settings import Settings
+from bilingual.writers import WriteOptions, targets
 
 
 def prepare(document: Document, glossary: Glossary) -> Document:
@@ -70,7 +70,8 @@ class _Timer:
 def discover_sources(seeds: Path) -> tuple[list[Path], list[str]]:
     if not seeds.is_dir():
         raise InputError(f"{seeds}: sources folder not found; create it or pass --seeds DIR")
-    sources, notes = [], []
+    sources: list[Path] = []
+    notes: list[str] = []
     for path in sorted(seeds.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
@@ -158,9 +159,9 @@ def _engine_loader(package, settings: Settings) -> Callable:
 
     @functools.cache
     def load():
-        from bilingual.argos_engine import ArgosEngine
+        from bilingual.engines import ENGINES
 
-        return ArgosEngine(
+        return ENGINES[settings.engine].load()(
             package,
             device=str(argos_models.settings().device),
             threads=settings.threads,
@@ -181,40 +182,17 @@ def _no_interrupts():
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _outputs(document: Document, dist: Path) -> list[tuple[Path, Callable[[Path], None]]]:
-    from bilingual.writers.docx_writer import write_docx
-    from bilingual.writers.markdown_writer import render_markdown
-    from bilingual.writers.qa_writer import render_qa
-
-    def text(content: str) -> Callable[[Path], None]:
-        return lambda tmp: tmp.write_text(content, encoding="utf-8")
-
-    out: list[tuple[Path, Callable[[Path], None]]] = []
-    for edition in EDITIONS:
-        out.append(
-            (
-                dist / edition.file_name(document, "docx"),
-                lambda tmp, e=edition: write_docx(document, e, tmp),
-            )
-        )
-        out.append(
-            (dist / edition.file_name(document, "md"), text(render_markdown(document, edition)))
-        )
-    out.append((dist / f"{document.name}.qa.json", text(render_qa(document))))
-    return out
-
-
 class StagedOutputs:
     """Outputs written as temporary files beside their targets, renamed into place together."""
 
-    def __init__(self, dist: Path):
-        self.dist = dist
+    def __init__(self, dist: Path, outputs: tuple[str, ...], options: WriteOptions):
+        self.dist, self.outputs, self.options = dist, outputs, options
         self.pending: list[tuple[Path, Path]] = []  # (temporary, target)
 
     def add(self, document: Document) -> None:
         try:
             self.dist.mkdir(parents=True, exist_ok=True)
-            for target, write in _outputs(document, self.dist):
+            for target, write in targets(document, self.dist, self.outputs, self.options):
                 self.pending.append((staged(target, write), target))
         except OSError as exc:
             raise _cannot_write(exc, self.dist) from None
@@ -294,7 +272,7 @@ def build(settings: Settings, progress: Progress) -> Report:
             model = argos_models.model_info(package)
         load_engine = _engine_loader(package, settings)
         cache = TranslationCache(settings.state / "cache.sqlite")
-        outputs = StagedOutputs(settings.dist)
+        outputs = StagedOutputs(settings.dist, settings.outputs, WriteOptions(paper=settings.paper))
         bar = progress.counter("translating", unit="seg")
         try:
             documents = chunks(paths, glossary, CHUNK_SEGMENTS)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-
-import tomllib
+from typing import Any
 
 from bilingual.errors import InputError
 from bilingual.traditional import CONFIGS
 
 CONFIG_FILE = "bilingual.toml"
+PAPERS = ("a4", "letter")
+
+
+def _all_writers() -> tuple[str, ...]:
+    from bilingual.writers import WRITERS
+
+    return tuple(WRITERS)
 
 
 @dataclass(frozen=True)
@@ -19,12 +26,18 @@ class Settings:
     glossary: Path = Path("glossary")
     dist: Path = Path("dist")
     tm: Path = Path("tm")  # the translation memory (commit it)
-    state: Path = Path(".bilingual")  # cache and lock (do not commit)
+    state: Path = Path(".bilingual")  # cache, edition bases and lock (do not commit)
     traditional: str = "s2twp"
     threads: int = 0  # 0: every core
     batch_size: int = 32
+    engine: str = "argos"
+    outputs: tuple[str, ...] = ()  # () = every registered writer
+    paper: str = "a4"
 
     def check(self) -> Settings:
+        from bilingual.engines import ENGINES
+        from bilingual.writers import WRITERS
+
         if self.traditional not in CONFIGS:
             raise InputError(
                 f"unknown Traditional conversion '{self.traditional}'; "
@@ -32,10 +45,37 @@ class Settings:
             )
         if self.threads < 0 or self.batch_size < 1:
             raise InputError("threads must be 0 (all cores) or more, batch size 1 or more")
-        return self
+        if self.engine not in ENGINES:
+            raise InputError(
+                f"unknown engine '{self.engine}'; choose one of {', '.join(ENGINES.names())}"
+            )
+        unknown = [name for name in self.outputs if name not in WRITERS]
+        if unknown:
+            raise InputError(
+                f"unknown output '{unknown[0]}'; choose from {', '.join(WRITERS.names())}"
+            )
+        if self.paper not in PAPERS:
+            raise InputError(f"unknown paper '{self.paper}'; choose one of {', '.join(PAPERS)}")
+        outputs = tuple(dict.fromkeys(self.outputs)) or _all_writers()
+        return replace(self, outputs=outputs)
 
 
 _PATHS = {"seeds", "glossary", "dist", "tm", "state"}
+_TYPES: dict[str, type] = {"threads": int, "batch_size": int, "outputs": list}
+
+
+def _value(path: Path, key: str, value: Any) -> Any:
+    expected = _TYPES.get(key, str)
+    well_typed = isinstance(value, expected) and not isinstance(value, bool)
+    if not well_typed:
+        raise InputError(
+            f"{path}: '{key}' must be {'a list' if expected is list else expected.__name__}"
+        )
+    if key == "outputs":
+        if not all(isinstance(v, str) for v in value):
+            raise InputError(f"{path}: 'outputs' must be a list of names")
+        return tuple(value)
+    return path.parent / value if key in _PATHS else value
 
 
 def load_settings(config: Path | None, overrides: dict) -> Settings:
@@ -49,15 +89,12 @@ def load_settings(config: Path | None, overrides: dict) -> Settings:
             raise InputError(f"{path}: cannot read ({exc.strerror})") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: {exc}") from None
-        known = {f.name: f.type for f in fields(Settings)}
+        known = {f.name for f in fields(Settings)}
         values = {}
         for key, value in data.items():
             if key not in known:
                 raise InputError(f"{path}: unknown setting '{key}' (known: {', '.join(known)})")
-            expected = int if key in ("threads", "batch_size") else str
-            if not isinstance(value, expected) or isinstance(value, bool):
-                raise InputError(f"{path}: '{key}' must be {expected.__name__}")
-            values[key] = path.parent / value if key in _PATHS else value
+            values[key] = _value(path, key, value)
         settings = replace(settings, **values)
     settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
     return settings.check()

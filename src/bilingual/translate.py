@@ -24,9 +24,10 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 class Engine(Protocol):
-    """A loaded translation model: sources in, English out, in order."""
+    """A loaded translation model: sources in, and for each, in order, its English hypotheses
+    ranked best first (at least one; a beam search's n-best list costs no extra decoding)."""
 
-    def translate(self, sources: Sequence[str]) -> Iterator[str]: ...
+    def translate(self, sources: Sequence[str]) -> Iterator[Sequence[str]]: ...
 
 
 class Lookup(Protocol):
@@ -144,8 +145,8 @@ def _run_engine(
     pending: list[tuple[str, str]] = []
     try:
         outputs = engine.translate([protect(todo[k]) for k in keys])
-        for key, raw in zip(keys, outputs, strict=True):
-            english = restore(raw.strip(), todo[key].terms)
+        for key, hypotheses in zip(keys, outputs, strict=True):
+            english = restore(hypotheses[0].strip(), todo[key].terms)
             answers[key] = (english, Origin.MACHINE)
             pending.append((key, english))
             if on_translated:

@@ -1,1 +1,84 @@
-"""Writers: the document model into files. They never re-segment or re-translate."""
+"""Writers: the document model into output files, one module per format, chosen by name.
+
+A new output format is one module with ``write(document, edition, path, options)`` and one line
+in ``WRITERS``; ``outputs`` in ``bilingual.toml`` (or ``build --outputs``) picks what a build
+writes. A writer never re-segments or re-translates, and writes only the path it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilingual.document import Document
+from bilingual.editions import EDITIONS, Edition
+from bilingual.registry import Entry, Registry
+
+
+@dataclass(frozen=True)
+class WriterInfo:
+    description: str
+    suffix: str  # the file name's ending, e.g. "docx", "qa.json"
+    per_edition: bool  # one file per edition (NAME.zh-Hans_en.SUFFIX) or per document (NAME.SUFFIX)
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """Settings a writer may need; everything else comes from the document."""
+
+    paper: str = "a4"  # "a4" or "letter" (page formats: DOCX)
+
+
+WRITERS: Registry[WriterInfo] = Registry(
+    "writer",
+    [
+        Entry(
+            "docx",
+            "bilingual.writers.docx_writer:write",
+            WriterInfo("editors' table: ID, Chinese, English, Notes", "docx", per_edition=True),
+        ),
+        Entry(
+            "md",
+            "bilingual.writers.markdown_writer:write",
+            WriterInfo("readers' Markdown, Chinese then English", "md", per_edition=True),
+        ),
+        Entry(
+            "qa",
+            "bilingual.writers.qa_writer:write",
+            WriterInfo("every QA flag, as JSON", "qa.json", per_edition=False),
+        ),
+    ],
+)
+
+Write = Callable[[Path], None]
+
+
+def output_name(document: Document, writer: str, edition: Edition | None) -> str:
+    suffix = WRITERS[writer].info.suffix
+    return f"{document.name}.{suffix}" if edition is None else edition.file_name(document, suffix)
+
+
+def targets(
+    document: Document, dist: Path, outputs: tuple[str, ...], options: WriteOptions
+) -> list[tuple[Path, Write]]:
+    """Every file ``outputs`` asks for, as (target path, function writing it to a given path)."""
+    out: list[tuple[Path, Write]] = []
+    for name in outputs:
+        entry = WRITERS[name]
+        write = entry.load()
+        editions: tuple[Edition | None, ...] = EDITIONS if entry.info.per_edition else (None,)
+        for edition in editions:
+            out.append(
+                (
+                    dist / output_name(document, name, edition),
+                    _bind(write, document, edition, options),
+                )
+            )
+    return out
+
+
+def _bind(
+    write: Callable, document: Document, edition: Edition | None, options: WriteOptions
+) -> Write:
+    return lambda tmp: write(document, edition, tmp, options)

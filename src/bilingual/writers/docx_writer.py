@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bilingual.document import Document
 from bilingual.editions import Edition, header, notes
+from bilingual.writers import WriteOptions
 
 WIDTHS_CM = (2.2, 9.0, 9.0, 5.5)
 
@@ -37,7 +38,7 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(flag)
 
 
-def write_docx(document: Document, edition: Edition, path: Path) -> None:
+def write(document: Document, edition: Edition, path: Path, options: WriteOptions) -> None:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt

@@ -4,9 +4,11 @@ its English. No IDs, statuses or QA flags: those are for editors."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from bilingual.document import Document, Paragraph
 from bilingual.editions import Edition
+from bilingual.writers import WriteOptions
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
@@ -51,3 +53,7 @@ def render_markdown(document: Document, edition: Edition) -> str:
             if english:
                 blocks.append(english)
     return "\n\n".join(blocks) + "\n"
+
+
+def write(document: Document, edition: Edition, path: Path, options: WriteOptions) -> None:
+    path.write_text(render_markdown(document, edition), encoding="utf-8")

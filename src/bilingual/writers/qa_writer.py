@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from bilingual.document import Document
+from bilingual.editions import Edition
+from bilingual.writers import WriteOptions
 
 
 def qa_items(document: Document) -> list[dict]:
@@ -24,3 +27,7 @@ def qa_items(document: Document) -> list[dict]:
 
 def render_qa(document: Document) -> str:
     return json.dumps(qa_items(document), ensure_ascii=False, indent=2) + "\n"
+
+
+def write(document: Document, edition: Edition | None, path: Path, options: WriteOptions) -> None:
+    path.write_text(render_qa(document), encoding="utf-8")

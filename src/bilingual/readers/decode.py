@@ -1,8 +1,6 @@
-"""Readers: source files into the document model.
-
-Plain text, one paragraph per line. UTF-8 (with or without BOM) and CRLF just work;
-GB18030/GBK, Big5 and UTF-16 are detected (charset-normalizer, limited to those encodings)
-and named; binary files and files over ``MAX_SOURCE_BYTES`` are refused by name.
+"""Text sources' bytes to text: UTF-8 (with or without BOM) just works; GB18030/GBK, Big5 and
+UTF-16 are detected (charset-normalizer, limited to those encodings) and named; binary data is
+refused by name. Shared by every text-based reader (plain text, Markdown).
 """
 
 from __future__ import annotations
@@ -11,13 +9,8 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilingual.document import Document, Paragraph
 from bilingual.errors import InputError
 
-SOURCE_SUFFIXES = (".txt",)
-# A long feature is ~50 KB; 5 MB (~1.7 million characters) is a book, not an article, and its
-# DOCX would be unusable. Refusing beats a build that runs for hours.
-MAX_SOURCE_BYTES = 5 * 1024 * 1024
 # Text in UTF-16 always holds NUL bytes (every newline is 0A 00); GB18030 and Big5 never do.
 _WITH_NUL = ["utf_16_le", "utf_16_be"]
 _WITHOUT_NUL = ["gb18030", "big5"]
@@ -83,25 +76,9 @@ def decode_text(data: bytes, name: str) -> DecodedText:
     return DecodedText(str(best), best.encoding)
 
 
-def paragraphs_of(text: str) -> tuple[Paragraph, ...]:
-    """One paragraph per non-blank line; ``index`` is the 0-based line number."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return tuple(Paragraph(i, line.strip()) for i, line in enumerate(lines) if line.strip())
-
-
-def read_source(path: Path, name: str | None = None) -> Document:
-    """Read one source file into a Document (no segments yet)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise InputError(
-                f"{path}: {size / 2**20:.0f} MB is more than the "
-                f"{MAX_SOURCE_BYTES // 2**20} MB a source may be; split it into articles"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+def decode_source(path: Path, data: bytes) -> DecodedText:
+    """``decode_text``, and binary data refused by the file's name."""
     decoded = decode_text(data, str(path))
     if _looks_binary(decoded.text.encode("utf-8", "surrogatepass")):
         raise InputError(f"{path}: binary data, not text; remove it from the sources")
-    return Document(name or path.stem, str(path), paragraphs_of(decoded.text), decoded.encoding)
+    return decoded

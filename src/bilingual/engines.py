@@ -1,0 +1,26 @@
+"""Translation engines by name: each loads an installed zh->en package and implements
+``translate.Engine``. A new engine is one module and one line here; ``engine`` in
+``bilingual.toml`` picks it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bilingual.registry import Entry, Registry
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    description: str
+
+
+ENGINES: Registry[EngineInfo] = Registry(
+    "engine",
+    [
+        Entry(
+            "argos",
+            "bilingual.argos_engine:ArgosEngine",
+            EngineInfo("an Argos Translate package through CTranslate2, in this process"),
+        ),
+    ],
+)

@@ -1,0 +1,52 @@
+"""Readers: source files into the document model, one module per format, chosen by suffix.
+
+A new source format is one module with ``read(path, data, name) -> Document`` and one line in
+``READERS``. Reading bytes, the size limit and refusing unreadable files are shared here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilingual.document import Document
+from bilingual.errors import InputError
+from bilingual.registry import Entry, Registry
+
+
+@dataclass(frozen=True)
+class ReaderInfo:
+    description: str
+
+
+READERS: Registry[ReaderInfo] = Registry(
+    "reader",
+    [
+        Entry(".txt", "bilingual.readers.text:read", ReaderInfo("plain text, a paragraph a line")),
+    ],
+)
+SOURCE_SUFFIXES = tuple(READERS)
+
+# A long feature is ~50 KB; 5 MB (~1.7 million characters) is a book, not an article, and its
+# DOCX would be unusable. Refusing beats a build that runs for hours.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+
+def read_source(path: Path, name: str | None = None) -> Document:
+    """Read one source file into a Document (no segments yet), by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise InputError(
+            f"{path}: not a source format ({', '.join(SOURCE_SUFFIXES)} are); rename or remove it"
+        )
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise InputError(
+                f"{path}: {size / 2**20:.0f} MB is more than the "
+                f"{MAX_SOURCE_BYTES // 2**20} MB a source may be; split it into articles"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    return READERS[suffix].load()(path, data, name or path.stem)
