@@ -96,3 +96,53 @@ def project(tmp_path, installed_packages) -> Project:
 def bare_project(tmp_path) -> Project:
     """The repository's seeds and glossary, with no model installed."""
     return new_project(tmp_path, None)
+
+
+# --- real clients ------------------------------------------------------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+LIBREOFFICE_FILTERS = {
+    "docx": "docx:MS Word 2007 XML",
+    "ooxml": "docx:Office Open XML Text",
+    "odt": "odt",
+    "pdf": "pdf",
+    "doc": "doc:MS Word 97",
+    "rtf": "rtf",
+}
+
+
+def libreoffice(path: Path, out_dir: Path, target: str) -> Path:
+    """Convert ``path`` with LibreOffice headless (``target``: docx, ooxml, odt, pdf)."""
+    if SOFFICE is None:
+        pytest.skip(
+            "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / ".lo-profile"
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{profile}",
+            "--convert-to",
+            LIBREOFFICE_FILTERS[target],
+            "--outdir",
+            str(out_dir),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    suffix = {"ooxml": "docx"}.get(target, target)
+    result = out_dir / f"{path.stem}.{suffix}"
+    assert result.is_file(), f"LibreOffice wrote no {result.name}"
+    return result
+
+
+def resave_with_libreoffice(path: Path, out_dir: Path, how: str) -> Path:
+    """An editor's re-save: as Word 2007 XML, as "Office Open XML Text", or through ODT."""
+    if how == "odt":
+        odt = libreoffice(path, out_dir / "odt", "odt")
+        return libreoffice(odt, out_dir / "from-odt", "docx")
+    return libreoffice(path, out_dir / how, how)

@@ -169,13 +169,16 @@ def cmd_import(args) -> int:
     from bilingual.importer import import_files
 
     settings = _settings(args, "seeds", "glossary", "tm", "traditional")
-    summary = import_files(args.files, settings)
+    summary = import_files(args.files, settings, tracked_changes=args.tracked_changes)
     if args.json:
         _print_json(summary.as_json())
     else:
+        if not args.quiet:
+            for line in summary.notices:
+                print(f"note: {line}", file=sys.stderr)
         for line in summary.problems:
             print(line, file=sys.stderr)
-        print(f"{summary.edited} edited, {summary.unchanged} unchanged, {summary.refused} refused")
+        print(summary.line())
     return EXIT_OK if summary.ok else EXIT_INPUT
 
 
@@ -272,9 +275,17 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import",
         parents=[common, project],
-        help="take editors' English from edited DOCX into the translation memory",
+        help="take editors' English (and notes) from edited editions into the translation memory",
     )
-    imp.add_argument("files", type=Path, nargs="+", metavar="FILE.docx")
+    imp.add_argument(
+        "files", type=Path, nargs="+", metavar="FILE", help="edited .docx editions, or folders"
+    )
+    imp.add_argument(
+        "--tracked-changes",
+        choices=["accept", "refuse"],
+        default="accept",
+        help="rows with tracked changes: read as if accepted (default), or refuse them",
+    )
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(run=cmd_import)
     return parser

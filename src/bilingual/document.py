@@ -66,6 +66,7 @@ class Segment:
     origin: Origin | None = None
     traditional: str | None = None
     flags: tuple[Flag, ...] = ()
+    editor_notes: tuple[str, ...] = ()  # editors' notes on this sentence, from the memory
 
     @property
     def text(self) -> str:

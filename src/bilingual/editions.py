@@ -1,10 +1,21 @@
-"""The two bilingual editions: which Chinese text, which labels and language tags."""
+"""The two bilingual editions, and the table an editor sees in each.
+
+``edition_table`` is the single statement of what an editable edition (the DOCX, the XLIFF) shows
+for a document: per segment its ID, Chinese, English and Notes, plus the edition's identity. The
+identity is a hash of that content, so a rebuild that changes nothing keeps it, and the project
+keeps each table's rows (``bases.py``) as the base an editor's file is later judged against.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from bilingual.document import Document, Segment
+from bilingual.document import Document, Origin, Segment
 from bilingual.traditional import LANGUAGE_TAGS
 
 
@@ -42,16 +53,130 @@ def edition_by_column(column: str) -> Edition | None:
     return next((e for e in EDITIONS if e.column == column), None)
 
 
+def edition_by_code(code: str) -> Edition | None:
+    return next((e for e in EDITIONS if e.code == code), None)
+
+
 def status(segment: Segment) -> str:
     """The editors' status: machine / edited / copied, and "needs review" when flagged."""
-    base = {"memory": "edited", "copied": "copied"}.get(
-        segment.origin.value if segment.origin else "", "machine"
+    base = {Origin.MEMORY: "edited", Origin.COPIED: "copied"}.get(
+        segment.origin or Origin.MACHINE, "machine"
     )
     return f"{base}, needs review" if segment.needs_review else base
 
 
-def notes(segment: Segment) -> str:
+EDITOR_NOTE = "editor: "
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def normal_space(text: str) -> str:
+    """``text`` with runs of spaces, tabs and line breaks as one space, trimmed: how editions'
+    cells are compared and stored. Non-breaking spaces and hyphens are characters, kept."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def notes(segment: Segment, glossary_terms: Collection[str] | None = None) -> str:
+    """The Notes cell: status, QA flags, the glossary notes of ``glossary_terms`` (default: every
+    hit's), and the editors' own notes kept in the translation memory."""
     lines = [status(segment)]
     lines += [flag.message for flag in segment.flags]
-    lines += [f"glossary: {hit.zh} = {hit.en}: {hit.note}" for hit in segment.terms if hit.note]
+    lines += [
+        f"glossary: {hit.zh} = {hit.en}: {hit.note}"
+        for hit in segment.terms
+        if hit.note and (glossary_terms is None or hit.zh in glossary_terms)
+    ]
+    lines += [EDITOR_NOTE + note for note in segment.editor_notes]
     return "\n".join(dict.fromkeys(lines))
+
+
+# --- the editable table and its identity ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditionRow:
+    id: str
+    source: str  # the Simplified sentence: the translation memory's key
+    chinese: str  # the Chinese this edition shows
+    english: str
+    memory: str | None  # the editors' English the memory held when built (None: machine)
+    notes: str
+
+
+@dataclass(frozen=True)
+class EditionTable:
+    identity: str  # "bilingual:NAME:CODE:HASH"
+    name: str
+    edition: Edition
+    title: str
+    source_path: str
+    model: str  # "translate-zh_en 1.9", or "none"
+    opencc: str | None
+    rows: tuple[EditionRow, ...]
+
+    @property
+    def key(self) -> str:
+        """The content hash at the end of the identity."""
+        return self.identity.rsplit(":", 1)[1]
+
+
+IDENTITY = re.compile(
+    r"bilingual:(?P<name>[^\s]+?):(?P<code>zh-Hans|zh-Hant):(?P<key>[0-9a-f]{12})"
+)
+
+
+def parse_identity(text: str) -> tuple[str, str, str] | None:
+    """(name, edition code, key) from a text holding an edition identity, or None."""
+    match = IDENTITY.search(text or "")
+    return (match["name"], match["code"], match["key"]) if match else None
+
+
+def identity_of(name: str, edition: Edition, opencc: str | None, rows: Sequence[EditionRow]) -> str:
+    """The identity of an edition table: its name, edition and a hash of everything it shows."""
+    material = [name, edition.code, opencc, [list(vars(r).values()) for r in rows]]
+    digest = hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()[:12]
+    return f"bilingual:{name}:{edition.code}:{digest}"
+
+
+def _title(document: Document, edition: Edition) -> str:
+    """The first paragraph, in the edition's script."""
+    if not document.paragraphs:
+        return document.name
+    first = document.paragraphs[0]
+    if edition.traditional and first.segments:
+        return "".join(s.traditional or s.source for s in first.segments).strip()
+    return first.text
+
+
+def edition_table(document: Document, edition: Edition) -> EditionTable:
+    """What an editable edition of ``document`` shows, row by row, and its identity."""
+    rows: list[EditionRow] = []
+    noted: set[str] = set()
+    for segment in document.segments:
+        new_notes = {hit.zh for hit in segment.terms if hit.note} - noted
+        noted |= new_notes
+        rows.append(
+            EditionRow(
+                id=segment.id,
+                source=segment.text,
+                chinese=edition.chinese(segment),
+                english=segment.english or "",
+                memory=segment.english if segment.origin is Origin.MEMORY else None,
+                notes=notes(segment, glossary_terms=new_notes),
+            )
+        )
+    model = f"{document.model.name} {document.model.version}" if document.model else "none"
+    opencc = document.traditional_config if edition.traditional else None
+    return EditionTable(
+        identity=identity_of(document.name, edition, opencc, rows),
+        name=document.name,
+        edition=edition,
+        title=_title(document, edition),
+        source_path=document.source_path,
+        model=model,
+        opencc=opencc,
+        rows=tuple(rows),
+    )
+
+
+def source_name(table: EditionTable) -> str:
+    return Path(table.source_path).name

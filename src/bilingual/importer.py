@@ -1,31 +1,48 @@
-"""Editors' round trip: the English column of edited DOCX editions into the translation memory.
+"""Editors' round trip: edited editions (DOCX, and every format in ``returns.RETURNS``) into the
+translation memory, by a three-way merge that never loses a correction.
 
-A row is taken only when its ID names a current segment and its Chinese still matches that
-segment's current source (Simplified or Traditional, by the edition). Everything else (changed
-source, added, duplicated, reordered or broken rows, deleted rows, a file that is not a
-bilingual table) is reported by ID and never guessed. A row is "edited" when its English differs
-from what the build wrote (the memory, else the cached machine translation of the model named in
-the DOCX), so importing the same file twice changes nothing.
+Each returned file is judged against its own base, the table it was built with (found in the
+project's edition store by the identity the file carries, else in the file itself):
+- a row whose English equals its base is unchanged, whatever the memory says now;
+- a row whose English differs from its base is an edit; it is taken when the memory still holds
+  what it held when the file was built, and is a conflict (reported with both texts, nothing
+  overwritten) when the memory changed since and differently;
+- the memory is keyed by the Simplified sentence, so an edit of one occurrence of a repeated
+  sentence serves all of them, and untouched repeats are not conflicts.
+Files can therefore be imported in any order, in one command or several, any number of times.
+Rows that cannot be read safely (merged cells, changed ID or Chinese, added, duplicated) are
+refused by ID; editors' comments, footnotes and Notes-column text are kept as notes.
+
+Without any base (identity and embedded base both lost), a row counts as edited only when its
+English differs from every English the project ever wrote for that sentence.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bilingual.document import Document, ModelInfo, Segment
-from bilingual.editions import EDITIONS, Edition, edition_by_column, header
+from bilingual.bases import EditionStore, Written
+from bilingual.editions import (
+    EDITOR_NOTE,
+    EditionRow,
+    EditionTable,
+    normal_space,
+    parse_identity,
+)
 from bilingual.errors import InputError
 from bilingual.glossary import Glossary
-from bilingual.glossary_file import load_glossary
 from bilingual.memory import Entry, TranslationMemory
+from bilingual.returns import ReturnedFile, ReturnedRow, is_lock_file, read_returned
 from bilingual.settings import Settings
 
-_MODEL = re.compile(r"model=(\S+) ([^;\s]+)")
-_OPENCC = re.compile(r"opencc=(\w+)")
-_FILE = re.compile(r"^(?P<name>.+)\.(?P<edition>zh-Hans|zh-Hant)_en$")
+TRACKED_CHANGES = ("accept", "refuse")
+_FILE_NAME = re.compile(
+    r"^(?:Copy of )?(?P<name>.+)\.(?P<code>zh-Hans|zh-Hant)_en(?:\s*\(\d+\)|[-_ ]\w*)?$"
+)
 
 
 @dataclass
@@ -33,181 +50,347 @@ class Summary:
     edited: int = 0
     unchanged: int = 0
     refused: int = 0
-    problems: list[str] = field(default_factory=list)
+    conflicts: int = 0
+    tracked: int = 0  # rows that carried tracked changes
+    notes: int = 0  # editors' notes kept
+    problems: list[str] = field(default_factory=list)  # refusals and conflicts, one line each
+    notices: list[str] = field(default_factory=list)  # what was not imported, said once
     failed_files: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.refused and not self.failed_files
+        return not (self.refused or self.conflicts or self.failed_files)
+
+    def line(self) -> str:
+        return (
+            f"{self.edited} edited, {self.unchanged} unchanged, {self.refused} refused, "
+            f"{self.conflicts} conflicts; {self.tracked} rows with tracked changes, "
+            f"{self.notes} notes kept"
+        )
 
     def as_json(self) -> dict:
         return {
             "edited": self.edited,
             "unchanged": self.unchanged,
             "refused": self.refused,
+            "conflicts": self.conflicts,
+            "tracked_changes": self.tracked,
+            "notes": self.notes,
             "problems": self.problems,
+            "notices": self.notices,
             "failed_files": self.failed_files,
         }
 
 
-@dataclass(frozen=True)
-class EditedTable:
-    name: str  # the document's name
-    edition: Edition
-    model: ModelInfo | None
-    opencc: str | None  # the Traditional conversion the edition was built with
-    rows: list[tuple[int, list[str]]]  # (row number, cells)
+_normal = normal_space
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.split())
+def _quote(text: str | None) -> str:
+    return "(nothing)" if text is None else f"«{text}»"
 
 
-def read_edited(path: Path) -> EditedTable:
-    """The bilingual table of an edited DOCX, or InputError naming what is wrong."""
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"{path}: not a readable DOCX ({exc})") from None
-    except Exception as exc:  # a damaged zip raises zipfile/lxml errors of many kinds
-        raise InputError(f"{path}: not a readable DOCX ({type(exc).__name__})") from None
-    if not document.tables:
-        raise InputError(
-            f"{path}: no table; expected the bilingual table ID | Chinese | English | Notes"
-        )
-    table = document.tables[0]
-    rows = [[cell.text for cell in row.cells] for row in table.rows]
-    edition = edition_by_column(rows[0][1]) if rows and len(rows[0]) == 4 else None
-    if edition is None or rows[0] != header(edition):
-        got = " | ".join(rows[0]) if rows else "nothing"
-        raise InputError(
-            f"{path}: broken table header ({got}); expected "
-            f"{' | '.join(header(EDITIONS[0]))} (or {EDITIONS[1].column})"
-        )
-    props = document.core_properties
-    identifier = (props.identifier or "").split(":")
-    if len(identifier) == 3 and identifier[0] == "bilingual":
-        name = identifier[1]
-    elif match := _FILE.match(path.stem):
-        name = match["name"]
-    else:
-        raise InputError(f"{path}: cannot tell which source this edition belongs to")
-    model_match = _MODEL.search(props.keywords or "")
-    model = ModelInfo(*model_match.groups()) if model_match else None
-    opencc = _OPENCC.search(props.keywords or "")
-    return EditedTable(
-        name, edition, model, opencc[1] if opencc else None, list(enumerate(rows[1:], start=2))
-    )
+def _new_note_lines(cell: str | None, base_notes: str) -> list[str]:
+    """Lines an editor typed into the Notes column: those the build did not write."""
+    if cell is None:
+        return []
+    written = {_normal(line) for line in base_notes.splitlines()}
+    lines = [_normal(line) for line in cell.splitlines()]
+    return [
+        line[len(EDITOR_NOTE) :].strip() if line.startswith(EDITOR_NOTE) else line
+        for line in lines
+        if line and line not in written
+    ]
 
 
-def _current(table: EditedTable, settings: Settings, glossary: Glossary) -> Document:
-    from bilingual.pipeline import prepare
-    from bilingual.readers import read_source
-    from bilingual.traditional import convert_document
+@dataclass
+class _Judged:
+    """One readable row, with what its base says."""
 
-    source = settings.seeds / f"{table.name}.txt"
-    if not source.is_file():
-        raise InputError(f"{source}: the source of this edition is gone; nothing imported")
-    document = prepare(read_source(source), glossary)
-    if not table.edition.traditional:
-        return document
-    return convert_document(document, table.opencc or settings.traditional)
+    row: ReturnedRow
+    source: str  # the Simplified sentence (memory key)
+    base_english: str | None  # None: no base; judged against everything ever written
+    base_memory: str | None
+    notes: list[str]
 
 
-def _built_english(segment: Segment, model: ModelInfo | None, memory, cache) -> str | None:
-    """The English the last build wrote for ``segment``, as far as the project knows it."""
-    from bilingual.translate import DECODING, cache_key, has_chinese
+class _Import:
+    """One import command: the memory, the edition store and the running summary."""
 
-    if (edited := memory.get(segment.text)) is not None:
-        return edited
-    if not has_chinese(segment.text):
-        return segment.text
-    return cache.get(cache_key(segment, model, DECODING)) if model and cache else None
+    def __init__(self, settings: Settings, glossary: Glossary, tracked: str):
+        self.settings, self.glossary, self.tracked = settings, glossary, tracked
+        self.memory = TranslationMemory(settings.tm)
+        self.store = EditionStore(settings.state)
+        self.summary = Summary()
+        self._written: Written | None = None
+        self.taken: dict[str, str] = {}  # sentence -> English taken in this import
+        self.now = datetime.now(UTC).replace(microsecond=0).isoformat()
 
+    def history(self) -> Written:
+        if self._written is None:
+            self._written = self.store.written()
+        return self._written
 
-def import_table(
-    path: Path,
-    table: EditedTable,
-    document: Document,
-    memory: TranslationMemory,
-    cache,
-    summary: Summary,
-    edited_now: dict[str, tuple[str, str]],
-) -> None:
-    """Take ``table``'s rows into ``memory``; ``edited_now`` maps a source to (English, file)
-    for edits taken earlier in this import, so two files cannot silently overwrite each other."""
-    segments = {s.id: s for s in document.segments}
-    order = {s.id: i for i, s in enumerate(document.segments)}
-    seen: set[str] = set()
-    last = -1
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    def written(self, source: str) -> set[str]:
+        """Every English the project ever wrote (or took) for ``source``."""
+        return self.history().english.get(source, set())
 
-    def refuse(sid: str, why: str) -> None:
-        summary.refused += 1
-        summary.problems.append(f"{path}: {sid}: {why}; not imported")
+    # --- one file ------------------------------------------------------------------------
 
-    for number, cells in table.rows:
-        if len(cells) != 4:
-            refuse(f"row {number}", "broken row (merged or split cells)")
-            continue
-        sid, chinese, english = cells[0].strip(), cells[1], cells[2]
-        segment = segments.get(sid)
-        if segment is None:
-            refuse(sid or f"row {number}", "no such segment in the current source (added row?)")
-        elif sid in seen:
-            refuse(sid, "row appears twice")
-        elif _normal(chinese) != _normal(table.edition.chinese(segment)):
-            refuse(sid, "its Chinese no longer matches the source (source changed?)")
-        elif order[sid] < last:
-            refuse(sid, "row out of order (rows moved?)")
-        elif not _normal(english):
-            refuse(sid, "English cell is empty")
+    def base_of(self, returned: ReturnedFile) -> EditionTable | None:
+        for identity in returned.identities:
+            parsed = parse_identity(identity)
+            if parsed is None:
+                continue
+            table = self.store.get(parsed[2])
+            if table is not None and table.edition is returned.edition:
+                return table
+        return returned.embedded_base
+
+    def refuse(self, path: Path, row: ReturnedRow, why: str) -> None:
+        self.summary.refused += 1
+        self.summary.problems.append(f"{path}: {row.id or row.where}: {why}; not imported")
+
+    def import_file(self, returned: ReturnedFile) -> None:
+        self.summary.notices.extend(returned.notices)
+        base = self.base_of(returned)
+        if base is not None:
+            judged = self.judge_with_base(returned, base)
         else:
-            last = order[sid]
-            current = _built_english(segment, table.model, memory, cache)
-            earlier = edited_now.get(segment.text)
-            if current is not None and _normal(current) == _normal(english):
-                summary.unchanged += 1
-            elif earlier is not None and earlier[0] != _normal(english):
-                refuse(sid, f"edited differently in {earlier[1]} (imported first); reconcile them")
+            judged = self.judge_without_base(returned)
+        for source, rows in _by_source(judged).items():
+            self.merge(returned.path, source, rows)
+
+    def _readable(self, path: Path, row: ReturnedRow, seen: set[str]) -> bool:
+        if row.problem:
+            self.refuse(path, row, row.problem)
+        elif row.id in seen:
+            self.refuse(path, row, "row appears twice")
+        elif row.tracked and self.tracked == "refuse":
+            self.refuse(path, row, "tracked changes not yet accepted or rejected (review them)")
+        else:
+            return True
+        return False
+
+    def judge_with_base(self, returned: ReturnedFile, base: EditionTable) -> list[_Judged]:
+        path, base_rows = returned.path, {r.id: r for r in base.rows}
+        seen: set[str] = set()
+        judged = []
+        for row in returned.rows:
+            base_row = base_rows.get(row.id)
+            if not self._readable(path, row, seen):
+                pass
+            elif base_row is None:
+                self.refuse(path, row, "no such row in this edition (added, or its ID changed)")
+            elif _normal(row.chinese) != _normal(base_row.chinese):
+                self.refuse(path, row, "its Chinese was changed in the file; only English is taken")
             else:
-                memory.put(Entry(segment.text, _normal(english), sid, path.name, now))
-                edited_now[segment.text] = (_normal(english), str(path))
-                summary.edited += 1
-        seen.add(sid)
-    for sid in segments:
-        if sid not in seen:
-            summary.problems.append(f"{path}: {sid}: row missing (deleted?); nothing to import")
+                judged.append(self._judged(row, base_row))
+            if row.id:
+                seen.add(row.id)
+        missing = [r.id for r in base.rows if r.id not in seen]
+        if missing:
+            self.summary.notices.append(
+                f"{path}: rows missing (deleted?), nothing to import: {', '.join(missing)}"
+            )
+        return judged
+
+    def _judged(self, row: ReturnedRow, base_row: EditionRow) -> _Judged:
+        notes = list(row.remarks) + _new_note_lines(row.notes_cell, base_row.notes)
+        return _Judged(row, base_row.source, base_row.english, base_row.memory, notes)
+
+    def judge_without_base(self, returned: ReturnedFile) -> list[_Judged]:
+        """No base anywhere: rows are matched to the current source by ID and Chinese."""
+        path = returned.path
+        document = self.current_document(returned)
+        segments = {s.id: s for s in document.segments}
+        self.summary.notices.append(
+            f"{path}: the edition it was built from is not known to this project (its identity "
+            "was removed); edits are told from machine English by everything ever written"
+        )
+        seen: set[str] = set()
+        judged = []
+        for row in returned.rows:
+            segment = segments.get(row.id)
+            if not self._readable(path, row, seen):
+                pass
+            elif segment is None:
+                self.refuse(path, row, "no such segment in the current source (added row?)")
+            elif _normal(row.chinese) != _normal(returned.edition.chinese(segment)):
+                self.refuse(path, row, "its Chinese no longer matches the source")
+            elif not (self.written(segment.text) or self.memory.get(segment.text)):
+                self.refuse(
+                    path,
+                    row,
+                    "no record of the English this row was built with, so an edit cannot be "
+                    "told from machine English; rebuild and edit the new edition",
+                )
+            else:
+                written_notes = "\n".join(self.history().notes.get(segment.text, ()))
+                notes = list(row.remarks) + _new_note_lines(row.notes_cell, written_notes)
+                judged.append(_Judged(row, segment.text, None, None, notes))
+            if row.id:
+                seen.add(row.id)
+        return judged
+
+    def current_document(self, returned: ReturnedFile):
+        from bilingual.pipeline import find_source, prepare
+        from bilingual.readers import read_source
+        from bilingual.traditional import convert_document
+
+        name = None
+        for identity in returned.identities:
+            if parsed := parse_identity(identity):
+                name = parsed[0]
+                break
+        if name is None and (match := _FILE_NAME.match(returned.path.stem)):
+            name = match["name"]
+        if name is None:
+            raise InputError(
+                f"{returned.path}: cannot tell which article this edition belongs to (its "
+                "identity was removed and its file name was changed); nothing imported"
+            )
+        source = find_source(self.settings.seeds, name)
+        if source is None:
+            raise InputError(
+                f"{returned.path}: the source of this edition ({self.settings.seeds}/{name}.*) "
+                "is gone; nothing imported"
+            )
+        document = prepare(read_source(source), self.glossary)
+        if returned.edition.traditional:
+            document = convert_document(document, self.settings.traditional)
+        return document
+
+    # --- one sentence --------------------------------------------------------------------
+
+    def merge(self, path: Path, source: str, rows: list[_Judged]) -> None:
+        """Decide one sentence from all its rows in one file."""
+        current = self.memory.get(source)
+        edits: dict[str, list[_Judged]] = {}
+        for item in rows:
+            if item.row.tracked:
+                self.summary.tracked += 1
+            english = _normal(item.row.english)
+            if self.untouched(item, english, current):
+                self.summary.unchanged += 1
+            elif not english:
+                self.refuse(path, item.row, "English cell is empty")
+            else:
+                edits.setdefault(english, []).append(item)
+        self.keep_notes(path, source, rows)
+        if len(edits) > 1:
+            ids = ", ".join(i.row.id for items in edits.values() for i in items)
+            for items in edits.values():
+                for item in items:
+                    self.conflict(
+                        path,
+                        item.row,
+                        f"the same sentence is edited differently in rows {ids} of this file",
+                    )
+            return
+        if not edits:
+            return
+        ((english, items),) = edits.items()
+        first = items[0]
+        if english == current:
+            self.summary.unchanged += len(items)
+        elif current == first.base_memory:  # the memory is as when the file was built
+            self.take(path, source, english, first.row.id)
+            self.summary.edited += len(items)
+        elif first.base_english is not None and english in self.written(source):
+            # This very correction was taken before and has since been replaced.
+            self.summary.unchanged += len(items)
+            self.summary.notices.append(
+                f"{path}: {first.row.id}: its correction was imported before and replaced since "
+                f"by {_quote(current)}; kept"
+            )
+        else:
+            for item in items:
+                self.conflict(
+                    path,
+                    item.row,
+                    f"conflict: the memory now reads {_quote(current)}, imported since this file "
+                    f"was built; the file reads {_quote(english)}. Nothing changed: rebuild and "
+                    "correct the new edition to choose",
+                )
+
+    def untouched(self, item: _Judged, english: str, current: str | None) -> bool:
+        """Whether the row's English is what its file was built with.
+
+        Without a base: whether it is anything the project ever wrote for the sentence.
+        """
+        if item.base_english is not None:
+            return english == _normal(item.base_english)
+        return english in self.written(item.source) or english == current
+
+    def conflict(self, path: Path, row: ReturnedRow, why: str) -> None:
+        self.summary.conflicts += 1
+        self.summary.problems.append(f"{path}: {row.id}: {why}")
+
+    def take(self, path: Path, source: str, english: str, row_id: str) -> None:
+        self.taken[source] = english
+        earlier = self.memory.entries.get(source)
+        notes = earlier.notes if earlier else ()
+        self.memory.put(Entry(source, english, row_id, path.name, self.now, notes))
+
+    def keep_notes(self, path: Path, source: str, rows: list[_Judged]) -> None:
+        notes = tuple(dict.fromkeys(n for item in rows for n in item.notes))
+        entry = self.memory.entries.get(source)
+        new = [n for n in notes if entry is None or n not in entry.notes]
+        if not new:
+            return
+        self.summary.notes += len(new)
+        if entry is None:
+            entry = Entry(source, None, rows[0].row.id, path.name, self.now)
+        self.memory.put(entry.with_notes(tuple(new)))
 
 
-def import_files(paths: list[Path], settings: Settings) -> Summary:
-    from bilingual.cache import TranslationCache
+def _by_source(judged: Iterable[_Judged]) -> dict[str, list[_Judged]]:
+    grouped: dict[str, list[_Judged]] = {}
+    for item in judged:
+        grouped.setdefault(item.source, []).append(item)
+    return grouped
+
+
+def expand(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files to import: folders give their editions; Word's lock files are skipped."""
+    from bilingual.returns import RETURNS
+
+    files, notices = [], []
+    for path in paths:
+        candidates = (
+            sorted(p for p in path.iterdir() if p.suffix.lower() in RETURNS)
+            if path.is_dir()
+            else [path]
+        )
+        for candidate in candidates:
+            if is_lock_file(candidate):
+                notices.append(f"{candidate}: Word's lock file, not an edition; skipped")
+            else:
+                files.append(candidate)
+    return files, notices
+
+
+def import_files(paths: list[Path], settings: Settings, tracked_changes: str = "accept") -> Summary:
+    from bilingual.glossary_file import load_glossary
     from bilingual.pipeline import build_lock
 
-    summary = Summary()
-    glossary = load_glossary(settings.glossary) if settings.glossary.exists() else Glossary()
+    glossary = (
+        load_glossary(settings.glossary, cache_dir=settings.state)
+        if settings.glossary.exists()
+        else Glossary()
+    )
+    files, notices = expand(paths)
     with build_lock(settings.state):
-        memory = TranslationMemory(settings.tm)
-        before = dict(memory.entries)
-        cache_path = settings.state / "cache.sqlite"
-        cache = TranslationCache(cache_path) if cache_path.exists() else None
-        edited_now: dict[str, tuple[str, str]] = {}
-        try:
-            for path in paths:
-                try:
-                    table = read_edited(path)
-                    document = _current(table, settings, glossary)
-                except InputError as exc:
-                    summary.failed_files.append(str(path))
-                    summary.problems.append(str(exc))
-                    continue
-                import_table(path, table, document, memory, cache, summary, edited_now)
-        finally:
-            if cache:
-                cache.close()
-        if memory.entries != before:
-            memory.save()
-    return summary
+        run = _Import(settings, glossary, tracked_changes)
+        run.summary.notices.extend(notices)
+        before = dict(run.memory.entries)
+        for path in files:
+            try:
+                run.import_file(read_returned(path))
+            except InputError as exc:
+                run.summary.failed_files.append(str(path))
+                run.summary.problems.append(str(exc))
+        if run.memory.entries != before:
+            run.memory.save()
+            run.store.record_imports(run.taken)
+    return run.summary

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from bilingual import argos_models
 from bilingual.atomic import staged
+from bilingual.bases import EditionStore
 from bilingual.document import Document, Severity
+from bilingual.editions import EDITIONS, edition_table
 from bilingual.errors import EnvironmentProblem, InputError
 from bilingual.glossary import Glossary, annotate_terms, correct_variants
 from bilingual.glossary_file import load_glossary
@@ -83,6 +85,16 @@ def discover_sources(seeds: Path) -> tuple[list[Path], list[str]]:
         else:
             notes.append(f"{path}: ignored (only {', '.join(SOURCE_SUFFIXES)} files are sources)")
     return sources, notes
+
+
+def find_source(seeds: Path, name: str) -> Path | None:
+    """The source file of the document called ``name``, in any source format."""
+    if not seeds.is_dir():
+        return None
+    for path in sorted(seeds.iterdir()):
+        if path.stem == name and path.suffix.lower() in SOURCE_SUFFIXES and path.is_file():
+            return path
+    return None
 
 
 def check_sources(paths: list[Path], report: Report) -> list[Path]:
@@ -183,14 +195,22 @@ def _no_interrupts():
 
 
 class StagedOutputs:
-    """Outputs written as temporary files beside their targets, renamed into place together."""
+    """Outputs written as temporary files beside their targets, renamed into place together.
 
-    def __init__(self, dist: Path, outputs: tuple[str, ...], options: WriteOptions):
-        self.dist, self.outputs, self.options = dist, outputs, options
+    Each document's edition tables are kept in the edition store first, so any file that reaches
+    ``dist/`` has its base in the project before an editor can see it.
+    """
+
+    def __init__(
+        self, dist: Path, outputs: tuple[str, ...], options: WriteOptions, store: EditionStore
+    ):
+        self.dist, self.outputs, self.options, self.store = dist, outputs, options, store
         self.pending: list[tuple[Path, Path]] = []  # (temporary, target)
 
     def add(self, document: Document) -> None:
         try:
+            for edition in EDITIONS:
+                self.store.record(edition_table(document, edition))
             self.dist.mkdir(parents=True, exist_ok=True)
             for target, write in targets(document, self.dist, self.outputs, self.options):
                 self.pending.append((staged(target, write), target))
@@ -244,6 +264,7 @@ def _document_report(document: Document, counts) -> dict:
 
 def build(settings: Settings, progress: Progress) -> Report:
     from bilingual.cache import TranslationCache
+    from bilingual.editor_notes import attach_editor_notes
     from bilingual.memory import TranslationMemory
     from bilingual.qa import check_document
     from bilingual.traditional import convert_document
@@ -272,7 +293,12 @@ def build(settings: Settings, progress: Progress) -> Report:
             model = argos_models.model_info(package)
         load_engine = _engine_loader(package, settings)
         cache = TranslationCache(settings.state / "cache.sqlite")
-        outputs = StagedOutputs(settings.dist, settings.outputs, WriteOptions(paper=settings.paper))
+        outputs = StagedOutputs(
+            settings.dist,
+            settings.outputs,
+            WriteOptions(paper=settings.paper),
+            EditionStore(settings.state),
+        )
         bar = progress.counter("translating", unit="seg")
         try:
             documents = chunks(paths, glossary, CHUNK_SEGMENTS)
@@ -291,8 +317,9 @@ def build(settings: Settings, progress: Progress) -> Report:
                         on_plan=bar.expect,
                         on_translated=bar.advance,
                     )
+                group = [attach_editor_notes(d, memory.notes) for d in result.documents]
                 with timed("traditional"):
-                    group = [convert_document(d, settings.traditional) for d in result.documents]
+                    group = [convert_document(d, settings.traditional) for d in group]
                 with timed("qa"):
                     group = [check_document(d) for d in group]
                 with timed("write"):
