@@ -291,5 +291,6 @@ def test_read_only_dist_keeps_the_previous_outputs(project, tiny_filesystem):
     _change_every_output(project)
     result = project.run("build", "--dist", str(dist))
     assert result.code == 4
-    assert "cannot write (Read-only file system)" in one_error_line(result.err)
+    line = one_error_line(result.err)
+    assert f"{dist}: cannot write the output folder (Read-only file system)" in line
     assert _outputs(dist) == before

@@ -20,7 +20,8 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from bilingual.document import ModelInfo
@@ -62,7 +63,7 @@ def installed_packages() -> list:
             if path.is_dir() and (path / "metadata.json").is_file():
                 try:
                     found.append(Package(path))
-                except (OSError, ValueError):
+                except Exception:  # a damaged package (e.g. metadata.json not an object)
                     continue
     return found
 
@@ -95,6 +96,22 @@ def model_info(package) -> ModelInfo:
 # --- checking and installing a package file -----------------------------------------------
 
 
+MAX_EXPANDED_BYTES = 2 * 1024**3  # Argos's largest packages expand to a few hundred MB
+MAX_EXPANSION = 20  # model weights barely compress; a 3.5 MB file expanding to 3 GB is a bomb
+
+
+def _check_size(path: Path, archive: zipfile.ZipFile) -> None:
+    expanded = sum(info.file_size for info in archive.infolist())
+    packed = max(path.stat().st_size, 1)
+    if expanded > MAX_EXPANDED_BYTES or (
+        expanded > 64 * 1024**2 and expanded / packed > MAX_EXPANSION
+    ):
+        raise ModelError(
+            f"{path}: refused, it would expand to {expanded / 1024**2:,.0f} MB from "
+            f"{packed / 1024**2:,.1f} MB (not a real model package)"
+        )
+
+
 def _check_archive(path: Path) -> str:
     """The package's top folder, or ModelError saying why the file is refused."""
     if not path.is_file():
@@ -103,6 +120,7 @@ def _check_archive(path: Path) -> str:
         raise ModelError(f"{path}: not an Argos package (not a zip archive; truncated download?)")
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_size(path, archive)
             bad = archive.testzip()
             if bad is not None:
                 raise ModelError(
@@ -128,44 +146,116 @@ def _check_archive(path: Path) -> str:
                 raise ModelError(f"{path}: not an Argos package (no tokenizer model)")
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path}: corrupt package ({exc}); download it again") from None
+    if not isinstance(metadata, dict):
+        raise ModelError(f"{path}: not an Argos package (metadata.json is not an object)")
     pair = (metadata.get("from_code"), metadata.get("to_code"))
     if pair != (FROM_CODE, TO_CODE):
         raise ModelError(f"{path}: translates {pair[0]}->{pair[1]}, not {FROM_CODE}->{TO_CODE}")
     return top
 
 
+STAGING_PREFIX = ".bilingual-install-"
+
+
+def _prove_it_works(package_dir: Path, path: Path):
+    """Load the extracted package and translate one sentence, or refuse the file."""
+    from argostranslate.package import Package
+
+    try:
+        package = Package(package_dir)
+        if package.from_code != FROM_CODE or package.to_code != TO_CODE:
+            raise ModelError(f"{path}: metadata does not describe a zh->en package")
+        tokens = package.tokenizer.encode("这是一个测试。")
+        package.tokenizer.decode(tokens)
+        import ctranslate2
+
+        translator = ctranslate2.Translator(
+            str(package_dir / "model"), device="cpu", inter_threads=1, intra_threads=1
+        )
+        translator.translate_batch([tokens], beam_size=1, max_decoding_length=4)
+    except ModelError:
+        raise
+    except Exception as exc:  # sentencepiece, CTranslate2 and Argos raise many kinds of errors
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelError(
+            f"{path}: its model or tokenizer does not work ({reason}); download it again. "
+            "The installed model is unchanged"
+        ) from None
+    return package
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Staging folders of installs that were killed (kill -9, power loss)."""
+    for stale in folder.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextmanager
+def _install_lock(folder: Path) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(folder / ".bilingual-install.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise ModelError(f"{folder}: another model install is running; wait for it") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def install_file(path: Path):
-    """Install a checked ``.argosmodel``; the installed package, or ModelError."""
+    """Install a checked ``.argosmodel``; the installed package, or ModelError.
+
+    The file is checked, extracted beside the packages folder and proven to translate before
+    anything installed is touched; the old package is put back if the switch fails.
+    """
     from argostranslate.package import Package
 
     top = _check_archive(path)
     target_root = packages_dir()
-    target_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".bilingual-install-", dir=target_root.parent))
     try:
-        with zipfile.ZipFile(path) as archive:
-            archive.extractall(staging)
-        package = Package(staging / top)  # loads metadata and tokenizer: fails before install
-        if package.from_code != FROM_CODE or package.to_code != TO_CODE:
-            raise ModelError(f"{path}: metadata does not describe a zh->en package")
-        target = target_root / top
-        old = None
-        if target.exists():
-            old = staging / ".previous"
-            os.replace(target, old)
-        os.replace(staging / top, target)
-        for other in installed_packages():  # one zh->en package: status is never ambiguous
-            if (
-                (other.from_code, other.to_code) == (FROM_CODE, TO_CODE)
-                and Path(other.package_path) != target
-                and Path(other.package_path).parent == target_root
-            ):
-                shutil.rmtree(other.package_path, ignore_errors=True)
+        target_root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ModelError(f"{path}: cannot install into {target_root} ({exc.strerror})") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        raise ModelError(f"{target_root}: cannot create ({exc.strerror})") from None
+    with _install_lock(target_root.parent):
+        _remove_leftovers(target_root.parent)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target_root.parent))
+        try:
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(staging)
+            _prove_it_works(staging / top, path)
+            target = _switch(staging, top, target_root)
+            for other in installed_packages():  # one zh->en package: status is never ambiguous
+                if (
+                    (other.from_code, other.to_code) == (FROM_CODE, TO_CODE)
+                    and Path(other.package_path) != target
+                    and Path(other.package_path).parent == target_root
+                ):
+                    shutil.rmtree(other.package_path, ignore_errors=True)
+        except OSError as exc:
+            raise ModelError(
+                f"{path}: cannot install into {target_root} ({exc.strerror})"
+            ) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return Package(target)
+
+
+def _switch(staging: Path, top: str, target_root: Path) -> Path:
+    """Move the new package into place; the previous one comes back if that fails."""
+    target = target_root / top
+    previous = staging / ".previous"
+    if target.exists():
+        os.replace(target, previous)
+    try:
+        os.replace(staging / top, target)
+    except BaseException:
+        if previous.exists():
+            os.replace(previous, target)
+        raise
+    return target
 
 
 # --- the package index ----------------------------------------------------------------------

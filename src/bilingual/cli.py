@@ -16,6 +16,8 @@ from typing import Any
 
 from bilingual import __version__
 from bilingual.errors import (
+    EXIT_BUG,
+    EXIT_ENVIRONMENT,
     EXIT_INPUT,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -26,7 +28,7 @@ from bilingual.errors import (
 
 EPILOG = (
     "exit codes: 0 ok, 1 QA warnings (--strict), 2 bad input, 3 no model, "
-    "4 cannot write or busy, 130 interrupted"
+    "4 cannot write or busy, 70 internal error, 130 interrupted"
 )
 
 
@@ -100,11 +102,22 @@ def cmd_segment(args) -> int:
 
 
 def cmd_glossary_check(args) -> int:
+    from bilingual.errors import ManyErrors
     from bilingual.glossary_file import load_glossary
+    from bilingual.pipeline import glossary_rewrites
 
     glossary = load_glossary(args.directory)
+    if not args.quiet:
+        for notice in glossary.notices:
+            print(f"note: {notice}", file=sys.stderr)
+    problems = glossary_rewrites(glossary, args.seeds) if args.seeds.is_dir() else []
+    if problems:
+        raise ManyErrors(problems)
     variants = sum(len(t.variants) for t in glossary.terms)
-    print(f"{args.directory}: {len(glossary.terms)} terms, {variants} variants, no problems")
+    checked = f", checked against {args.seeds}" if args.seeds.is_dir() else ""
+    print(
+        f"{args.directory}: {len(glossary.terms)} terms, {variants} variants{checked}, no problems"
+    )
     return EXIT_OK
 
 
@@ -257,6 +270,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = glossary_commands.add_parser("check", parents=[common], help="validate glossary/*.yaml")
     check.add_argument("directory", type=Path, nargs="?", default=Path("glossary"))
+    check.add_argument(
+        "--seeds",
+        type=Path,
+        default=Path("seeds"),
+        help="sources whose words the variants must not rewrite (default: seeds/, if present)",
+    )
     check.set_defaults(run=cmd_glossary_check)
 
     models = commands.add_parser("models", parents=[common], help="Argos Translate models")
@@ -323,3 +342,19 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    except OSError as exc:  # a disk or permission fault no module foresaw
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"bilingual: {where}{exc.strerror or exc}; check the disk and permissions",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_ENVIRONMENT
+    except Exception as exc:  # a bug: one line, and how to see the rest
+        if args.debug:
+            raise
+        print(
+            f"bilingual: internal error ({type(exc).__name__}: {exc}); please report it with "
+            "the output of the same command run with --debug",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

@@ -47,6 +47,23 @@ class Replacement:
 
 
 @dataclass(frozen=True)
+class Cleaned:
+    """A character no output format can hold, removed or replaced when the source was read."""
+
+    line: int  # 1-based, in the source file
+    column: int  # 1-based
+    character: str
+    replacement: str  # "" when removed
+
+    @property
+    def message(self) -> str:
+        from bilingual.readers.clean import describe
+
+        done = "removed" if not self.replacement else f"replaced by {describe(self.replacement)}"
+        return f"line {self.line}, column {self.column}: {describe(self.character)} {done}"
+
+
+@dataclass(frozen=True)
 class Flag:
     """Something a reviewer should look at."""
 
@@ -100,6 +117,7 @@ class Document:
     encoding: str = "utf-8"
     model: ModelInfo | None = None
     traditional_config: str | None = None
+    cleaned: tuple[Cleaned, ...] = ()  # characters no output can hold, removed when read
 
     @property
     def segments(self) -> list[Segment]:

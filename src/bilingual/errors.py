@@ -11,6 +11,7 @@ EXIT_QA = 1  # QA problems, only under --strict
 EXIT_INPUT = 2  # bad input or usage: sources, glossary, config, DOCX to import
 EXIT_NO_MODEL = 3  # no usable zh->en model, or a model file refused
 EXIT_ENVIRONMENT = 4  # cannot write outputs, disk full, another build holds the lock
+EXIT_BUG = 70  # an internal error: a bug to report (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130
 
 

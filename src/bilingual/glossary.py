@@ -80,9 +80,24 @@ class Matcher:
         return found
 
 
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width, joiner, soft-hyphen and direction marks: invisible in a
+    glossary entry, they would keep it from ever matching."""
+    return INVISIBLE.sub("", text)
+
+
+def has_word_character(text: str) -> bool:
+    """A letter of any script (Han included): what every term and variant needs."""
+    return any(char.isalpha() for char in text)
+
+
 @dataclass(frozen=True)
 class Glossary:
     terms: tuple[Term, ...] = ()
+    notices: tuple[str, ...] = ()  # things the user should know that stop nothing
 
     @cached_property
     def by_zh(self) -> dict[str, Term]:

@@ -14,7 +14,7 @@ import yaml
 
 from bilingual.atomic import write_text
 from bilingual.errors import InputError, ManyErrors
-from bilingual.glossary import Glossary, Term
+from bilingual.glossary import Glossary, Matcher, Term, has_word_character, strip_invisible
 
 KEYS = {"zh", "en", "zh_hant", "variants", "note"}
 REQUIRED = ("zh", "en")
@@ -27,12 +27,17 @@ _TEXT_TAGS = {
 
 
 def glossary_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        return sorted(
+            p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+        )
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot read the glossary folder ({exc.strerror})") from None
 
 
 class _FileReader:
-    def __init__(self, path: Path, errors: list[str]):
-        self.path, self.errors = path, errors
+    def __init__(self, path: Path, errors: list[str], notices: list[str]):
+        self.path, self.errors, self.notices = path, errors, notices
 
     def error(self, node: yaml.Node | None, message: str) -> None:
         line = f":{node.start_mark.line + 1}" if node is not None else ""
@@ -40,7 +45,15 @@ class _FileReader:
 
     def text(self, node: yaml.Node, key: str) -> str | None:
         if isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TAGS and node.value.strip():
-            return node.value.strip()
+            value = node.value.strip()
+            visible = strip_invisible(value).strip()
+            if visible != value:
+                self.notices.append(
+                    f"{self.path}:{node.start_mark.line + 1}: '{key}' {value!r} holds invisible "
+                    f"characters; read as '{visible}'"
+                )
+            if visible:
+                return visible
         self.error(node, f"'{key}' must be non-empty text")
         return None
 
@@ -49,6 +62,9 @@ class _FileReader:
             raw = self.path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             self.error(None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+            return []
+        except OSError as exc:
+            self.error(None, f"cannot read ({exc.strerror}); fix its permissions")
             return []
         try:
             root = yaml.compose(raw, Loader=_Loader)
@@ -155,48 +171,62 @@ def load_glossary(directory: Path, cache_dir: Path | None = None) -> Glossary:
 
 
 class _GlossaryCache:
-    VERSION = 1  # bump when Term or validation changes
+    VERSION = 2  # bump when Term or validation changes
 
     def __init__(self, directory: Path, paths: list[Path]):
         digest = hashlib.sha256(f"{self.VERSION}".encode())
-        for path in paths:
-            digest.update(f"\0{path}\0".encode())
-            digest.update(path.read_bytes())
+        self.key: str | None = None
+        try:
+            for path in paths:
+                digest.update(f"\0{path}\0".encode())
+                digest.update(path.read_bytes())
+        except OSError:
+            return  # the parse names the unreadable file
         self.key = digest.hexdigest()
         self.path = directory / "glossary.json"
 
     def read(self) -> Glossary | None:
+        if self.key is None:
+            return None
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("key") != self.key:
                 return None
-            return Glossary(tuple(Term(zh, en, hant, tuple(v), note, where)
-                                  for zh, en, hant, v, note, where in data["terms"]))  # fmt: skip
+            terms = tuple(
+                Term(zh, en, hant, tuple(v), note, where)
+                for zh, en, hant, v, note, where in data["terms"]
+            )
+            return Glossary(terms, tuple(data["notices"]))
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
     def write(self, glossary: Glossary) -> None:
+        if self.key is None:
+            return
         terms = [[t.zh, t.en, t.zh_hant, list(t.variants), t.note, t.where] for t in glossary.terms]
+        data = {"key": self.key, "terms": terms, "notices": list(glossary.notices)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_text(self.path, json.dumps({"key": self.key, "terms": terms}, ensure_ascii=False))
+            write_text(self.path, json.dumps(data, ensure_ascii=False))
         except OSError:
             pass  # only a speed-up
 
 
 def _parse(paths: list[Path]) -> Glossary:
     errors: list[str] = []
+    notices: list[str] = []
     terms: list[Term] = []
     for path in paths:
-        reader = _FileReader(path, errors)
+        reader = _FileReader(path, errors, notices)
         for item, fields in reader.entries():
             term = reader.term(item, fields)
             if term is not None:
                 terms.append(term)
     errors.extend(_conflicts(terms))
+    errors.extend(_rewrites(terms))
     if errors:
         raise ManyErrors(errors)
-    return Glossary(tuple(terms))
+    return Glossary(tuple(terms), tuple(notices))
 
 
 def _conflicts(terms: list[Term]) -> list[str]:
@@ -224,4 +254,27 @@ def _conflicts(terms: list[Term]) -> list[str]:
                 )
             else:
                 first_variant.setdefault(variant, (term.zh, term.where))
+    return errors
+
+
+def _rewrites(terms: list[Term]) -> list[str]:
+    """Entries that would silently rewrite sources: no letter at all (punctuation, digits), or
+    a variant found inside a term (variants are replaced wherever they match)."""
+    errors = []
+    for term in terms:
+        for text, what in [(term.zh, "term"), *((v, "variant") for v in term.variants)]:
+            if not has_word_character(text):
+                errors.append(
+                    f"{term.where}: {what} '{text}' has no letter or Han character; it would "
+                    "match punctuation or numbers everywhere: remove it"
+                )
+    for term in terms:
+        for variant in term.variants:
+            matcher = Matcher([variant])
+            inside = [t.zh for t in terms if t.zh != variant and matcher.find(t.zh)]
+            if inside:
+                errors.append(
+                    f"{term.where}: variant '{variant}' of '{term.zh}' occurs inside the term "
+                    f"'{inside[0]}', which it would rewrite; remove the variant or lengthen it"
+                )
     return errors

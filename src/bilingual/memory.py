@@ -9,12 +9,13 @@ import leaves the previous file. A damaged file is refused by line, never rewrit
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from bilingual.atomic import write_text
-from bilingual.errors import InputError
+from bilingual.errors import EnvironmentProblem, InputError
 
 FILE_NAME = "memory.jsonl"
 
@@ -96,7 +97,12 @@ class TranslationMemory:
         self.entries[entry.source] = entry
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Rewrite the file atomically; a read-only or immutable file is respected, not replaced."""
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            raise EnvironmentProblem(
+                f"{self.path}: the translation memory is read-only; nothing imported "
+                "(make it writable and import again)"
+            )
         lines = []
         for entry in self.entries.values():
             data = asdict(entry)
@@ -104,4 +110,11 @@ class TranslationMemory:
             if not entry.notes:
                 del data["notes"]
             lines.append(json.dumps(data, ensure_ascii=False))
-        write_text(self.path, "".join(line + "\n" for line in lines))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_text(self.path, "".join(line + "\n" for line in lines))
+        except OSError as exc:
+            raise EnvironmentProblem(
+                f"{exc.filename or self.path}: cannot write the translation memory "
+                f"({exc.strerror}); nothing imported"
+            ) from None

@@ -18,17 +18,25 @@ from pathlib import Path
 
 from bilingual import argos_models
 from bilingual.atomic import staged
-from bilingual.bases import EditionStore
+from bilingual.bases import FOLDER, EditionStore
 from bilingual.document import Document, Severity
 from bilingual.editions import EDITIONS, edition_table
-from bilingual.errors import EnvironmentProblem, InputError
+from bilingual.errors import EnvironmentProblem, InputError, ManyErrors
 from bilingual.glossary import Glossary, annotate_terms, correct_variants
 from bilingual.glossary_file import load_glossary
+from bilingual.glossary_words import VariantWords
+from bilingual.preflight import (
+    check_file_name,
+    check_output_names,
+    check_writable,
+    remove_leftovers,
+    shown,
+)
 from bilingual.progress import Progress
 from bilingual.readers import SOURCE_SUFFIXES, read_source
 from bilingual.segment import segment_document
 from bilingual.settings import Settings
-from bilingual.writers import WriteOptions, targets
+from bilingual.writers import WriteOptions, output_names, targets
 
 
 def prepare(document: Document, glossary: Glossary) -> Document:
@@ -78,12 +86,15 @@ def discover_sources(seeds: Path) -> tuple[list[Path], list[str]]:
         if path.name.startswith(".") or not path.is_file():
             continue
         if path.suffix.lower() in SOURCE_SUFFIXES:
+            check_file_name(path)
             same = next((p for p in sources if p.stem.casefold() == path.stem.casefold()), None)
             if same is not None:
                 raise InputError(f"{path}: same output name as {same}; rename one of them")
             sources.append(path)
         else:
-            notes.append(f"{path}: ignored (only {', '.join(SOURCE_SUFFIXES)} files are sources)")
+            notes.append(
+                f"{shown(path)}: ignored (only {', '.join(SOURCE_SUFFIXES)} files are sources)"
+            )
     return sources, notes
 
 
@@ -97,15 +108,37 @@ def find_source(seeds: Path, name: str) -> Path | None:
     return None
 
 
-def check_sources(paths: list[Path], report: Report) -> list[Path]:
+def glossary_rewrites(glossary: Glossary, seeds: Path) -> list[str]:
+    """Variants of ``glossary`` that would rewrite a common word in the sources of ``seeds``."""
+    rewrites = VariantWords(glossary)
+    if not rewrites:
+        return []
+    paths, _ = discover_sources(seeds)
+    problems: list[str] = []
+    for path in paths:
+        document = read_source(path)
+        problems += rewrites.problems(
+            str(path), ((p.index + 1, p.text) for p in document.paragraphs)
+        )
+    return list(dict.fromkeys(problems))
+
+
+def check_sources(
+    paths: list[Path], report: Report, settings: Settings, glossary: Glossary
+) -> list[Path]:
     """Read every source once, before anything is translated: refuse bad ones, skip empty ones.
 
     Only the paths are kept, so memory does not grow with the corpus; the build reads each
     file again when its turn comes.
     """
     buildable = []
+    rewrites = VariantWords(glossary)
+    problems: list[str] = []
     for path in paths:
         document = read_source(path)
+        if rewrites:
+            lines = ((p.index + 1, p.text) for p in document.paragraphs)
+            problems += rewrites.problems(str(path), lines)
         if not document.paragraphs:
             report.notes.append(f"{path}: empty, skipped")
             continue
@@ -116,7 +149,15 @@ def check_sources(paths: list[Path], report: Report) -> list[Path]:
                 else ""
             )
             report.notes.append(f"{path}: not UTF-8, read as {document.encoding}{traditional}")
+        if document.cleaned:
+            report.notes.append(
+                f"{path}: {len(document.cleaned)} characters no output can hold were removed "
+                f"(listed in {document.name}.qa.json)"
+            )
+        check_output_names(path, output_names(document.name, settings.outputs), settings.dist)
         buildable.append(path)
+    if problems:
+        raise ManyErrors(list(dict.fromkeys(problems)))
     return buildable
 
 
@@ -140,9 +181,10 @@ def chunks(paths: list[Path], glossary: Glossary, size: int) -> Iterator[list[Do
 
 @contextmanager
 def build_lock(state: Path):
+    """One build or import of a project at a time; tidies what a killed run left in ``state``."""
     from filelock import FileLock, Timeout
 
-    state.mkdir(parents=True, exist_ok=True)
+    check_writable(state, "project state folder")
     lock = FileLock(str(state / "build.lock"))
     try:
         lock.acquire(timeout=0)
@@ -152,6 +194,8 @@ def build_lock(state: Path):
             "running; wait for it to finish"
         ) from None
     try:
+        for folder in (state, state / FOLDER):
+            remove_leftovers(folder)
         yield
     finally:
         lock.release()
@@ -283,8 +327,12 @@ def build(settings: Settings, progress: Progress) -> Report:
                 )
             paths, notes = discover_sources(settings.seeds)
             report.notes.extend(notes)
-            paths = check_sources(paths, report)
+            report.notes.extend(glossary.notices)
+            paths = check_sources(paths, report, settings, glossary)
             memory = TranslationMemory(settings.tm)
+            if paths:
+                check_writable(settings.dist, "output folder", create=False)
+                remove_leftovers(settings.dist)
         if not paths:
             report.notes.append(f"{settings.seeds}: no sources to build")
             return report
@@ -293,6 +341,7 @@ def build(settings: Settings, progress: Progress) -> Report:
             model = argos_models.model_info(package)
         load_engine = _engine_loader(package, settings)
         cache = TranslationCache(settings.state / "cache.sqlite")
+        report.notes.extend(cache.notes)
         outputs = StagedOutputs(
             settings.dist,
             settings.outputs,

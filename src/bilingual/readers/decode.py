@@ -9,7 +9,9 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilingual.document import Cleaned
 from bilingual.errors import InputError
+from bilingual.readers.clean import clean_text
 
 # Text in UTF-16 always holds NUL bytes (every newline is 0A 00); GB18030 and Big5 never do.
 _WITH_NUL = ["utf_16_le", "utf_16_be"]
@@ -27,6 +29,7 @@ _BOMS = (
 class DecodedText:
     text: str
     encoding: str  # the codec used, e.g. "utf-8", "gb18030"
+    cleaned: tuple[Cleaned, ...] = ()  # characters removed (see ``readers.clean``)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -78,7 +81,9 @@ def decode_text(data: bytes, name: str) -> DecodedText:
 
 def decode_source(path: Path, data: bytes) -> DecodedText:
     """``decode_text``, and binary data refused by the file's name."""
+    """``decode_text``, binary data refused by the file's name, unsupported characters removed."""
     decoded = decode_text(data, str(path))
     if _looks_binary(decoded.text.encode("utf-8", "surrogatepass")):
         raise InputError(f"{path}: binary data, not text; remove it from the sources")
-    return decoded
+    text, cleaned = clean_text(decoded.text)
+    return DecodedText(text, decoded.encoding, cleaned)

@@ -17,4 +17,6 @@ def paragraphs_of(text: str) -> tuple[Paragraph, ...]:
 def read(path: Path, data: bytes, name: str) -> Document:
     """A plain-text source's bytes as a Document (no segments yet)."""
     decoded = decode_source(path, data)
-    return Document(name, str(path), paragraphs_of(decoded.text), decoded.encoding)
+    return Document(
+        name, str(path), paragraphs_of(decoded.text), decoded.encoding, cleaned=decoded.cleaned
+    )

@@ -59,6 +59,18 @@ def output_name(document: Document, writer: str, edition: Edition | None) -> str
     return f"{document.name}.{suffix}" if edition is None else edition.file_name(document, suffix)
 
 
+def output_names(name: str, outputs: tuple[str, ...]) -> list[str]:
+    """The file names a document called ``name`` gets in ``dist/``."""
+    names = []
+    for writer in outputs:
+        info = WRITERS[writer].info
+        if info.per_edition:
+            names += [f"{name}.{edition.code}_en.{info.suffix}" for edition in EDITIONS]
+        else:
+            names.append(f"{name}.{info.suffix}")
+    return names
+
+
 def targets(
     document: Document, dist: Path, outputs: tuple[str, ...], options: WriteOptions
 ) -> list[tuple[Path, Write]]:

@@ -25,8 +25,25 @@ def qa_items(document: Document) -> list[dict]:
     ]
 
 
+def reading_items(document: Document) -> list[dict]:
+    """Characters removed when the source was read, by line (no segment holds them any more)."""
+    return [
+        {
+            "id": None,
+            "line": c.line,
+            "check": "unsupported-character",
+            "severity": "info",
+            "message": c.message,
+            "source": None,
+            "english": None,
+        }
+        for c in document.cleaned
+    ]
+
+
 def render_qa(document: Document) -> str:
-    return json.dumps(qa_items(document), ensure_ascii=False, indent=2) + "\n"
+    items = reading_items(document) + qa_items(document)
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
 def write(document: Document, edition: Edition | None, path: Path, options: WriteOptions) -> None:
