@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,8 @@ import pytest
 from bilingual.random_model import build_package, isolated_environment
 
 REPO = Path(__file__).resolve().parent.parent
+_NO_OVERRIDE = "-dac_override,-dac_read_search,-fowner,-linux_immutable"
+UNPRIVILEGED = ["setpriv", f"--inh-caps={_NO_OVERRIDE}", f"--bounding-set={_NO_OVERRIDE}"]
 SEED = REPO / "seeds" / "zhou-hongyi-on-sora.txt"
 
 
@@ -30,9 +33,12 @@ class Project:
     root: Path
     env: dict
 
-    def run(self, *args: str, timeout: float = 300, **kwargs) -> Result:
+    def run(self, *args: str, timeout: float = 300, unprivileged: bool = False, **kwargs) -> Result:
+        """``bilingual ARGS``; ``unprivileged``: as root, without root's power to ignore file
+        permissions (so a chmod 000 file is unreadable, as it is for any user)."""
+        prefix = UNPRIVILEGED if unprivileged and os.geteuid() == 0 else []
         proc = subprocess.run(
-            [sys.executable, "-m", "bilingual", *args],
+            [*prefix, sys.executable, "-m", "bilingual", *args],
             cwd=self.root,
             env=self.env,
             capture_output=True,

@@ -126,3 +126,59 @@ def test_check_command_and_build_stop_on_a_broken_glossary(project):
 def test_check_command_reports_success(project):
     result = project.run("glossary", "check")
     assert result.code == 0 and "no problems" in result.out
+
+
+# --- entries that would silently rewrite a source are refused -----------------------------------
+
+
+def test_a_variant_inside_another_term_is_refused(tmp_path):
+    path = write(
+        tmp_path / "g",
+        "a.yaml",
+        "terms:\n  - zh: 通用智能\n    en: general intelligence\n    variants: [智能]\n"
+        "  - zh: 具身智能\n    en: embodied intelligence\n",
+    )
+    [message] = problems(tmp_path / "g")
+    assert message.startswith(f"{path}:2: variant '智能' of '通用智能' occurs inside the term")
+
+
+@pytest.mark.parametrize("text", ["。", "...", "360", "—"])
+def test_terms_and_variants_without_a_letter_are_refused(tmp_path, text):
+    write(
+        tmp_path / "g",
+        "a.yaml",
+        f"terms:\n  - zh: '{text}'\n    en: x\n  - zh: 模型\n    en: model\n"
+        f"    variants: ['{text}']\n",
+    )
+    messages = problems(tmp_path / "g")
+    assert any(f"term '{text}' has no letter or Han character" in m for m in messages)
+    assert any(f"variant '{text}' has no letter or Han character" in m for m in messages)
+
+
+def test_invisible_characters_are_normalized_and_reported(tmp_path):
+    from bilingual.glossary import Glossary
+
+    write(tmp_path / "g", "a.yaml", 'terms:\n  - zh: "So\\u200bra"\n    en: Sora\n')
+    glossary: Glossary = load_glossary(tmp_path / "g")
+    assert glossary.terms[0].zh == "Sora"
+    assert "holds invisible characters; read as 'Sora'" in glossary.notices[0]
+    assert [h.zh for h in glossary.hits("OpenAI发布了Sora。")] == ["Sora"]
+
+
+def test_a_han_variant_that_would_rewrite_a_word_in_the_sources_is_refused(project):
+    glossary = project.root / "glossary" / "concepts.yaml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8")
+        + "  - zh: 算力\n    en: computing power\n    variants: [能力]\n",
+        encoding="utf-8",
+    )
+    (project.root / "seeds" / "ai.txt").write_text("标题\n他说自己有超能力。\n")
+    before = project.snapshot("dist", "tm")
+    result = project.run("build")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert (
+        "variant '能力' of '算力' would rewrite the word '超能力' in seeds/ai.txt:2" in result.err
+    )
+    assert project.snapshot("dist", "tm") == before
+    check = project.run("glossary", "check")
+    assert check.code == 2 and "would rewrite the word '超能力'" in check.err

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from bilingual.document import Document, ModelInfo, Origin, Segment
 from bilingual.glossary import protect, restore
+from bilingual.readers.clean import clean_text
 
 # Argos Translate's own decoding settings (argostranslate.translate.apply_packaged_translation).
 DECODING = {"beam_size": 4, "length_penalty": 0.2, "replace_unknowns": True}
@@ -122,7 +123,8 @@ def translate_documents(
         def fill(segment: Segment, doc_keys=doc_keys, counted=counted) -> Segment:
             english, origin = answers[next(doc_keys)]
             counted.add(origin)
-            return replace(segment, english=english, origin=origin)
+            # Model, cache or memory: the English obeys the sources' rule (readers.clean).
+            return replace(segment, english=clean_text(english)[0], origin=origin)
 
         out.append(replace(doc.map_segments(fill), model=model))
     return Result(out, counts)

@@ -31,6 +31,7 @@ def reading_items(document: Document) -> list[dict]:
         {
             "id": None,
             "line": c.line,
+            "column": c.column,
             "check": "unsupported-character",
             "severity": "info",
             "message": c.message,
