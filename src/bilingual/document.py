@@ -1,7 +1,10 @@
 """The one document model every reader produces and every writer consumes.
 
-Document -> paragraphs (one per non-empty source line) -> segments (sentences).
-Stages return new objects (``dataclasses.replace``); nothing here does I/O.
+Document -> paragraphs (blocks: a heading, a list item, a paragraph, ...) -> segments
+(sentences). Inline formatting is a tuple of spans, offsets into the text they format, so the
+text itself stays plain for segmentation, the glossary and the model. Every new field has a
+default that is what a plain-text line means. Stages return new objects
+(``dataclasses.replace``); nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -22,6 +25,57 @@ class Origin(StrEnum):
     CACHE = "cache"  # machine translation from an earlier build
     MEMORY = "memory"  # an editor's translation, from the translation memory
     COPIED = "copied"  # no Chinese to translate (numbers, Latin text)
+
+
+class Kind(StrEnum):
+    """What a block is. Code and HTML blocks are copied through untranslated (no segments)."""
+
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    LIST_ITEM = "list-item"  # the first paragraph of a list item; later ones are PARAGRAPHs
+    QUOTE = "quote"  # a paragraph inside a block quote (``quote`` says how deep)
+    CODE = "code"
+    HTML = "html"
+    IMAGE = "image"  # ``text`` is the alt text (translated), ``image`` the picture
+    RULE = "rule"  # a thematic break: no text
+
+    @property
+    def translated(self) -> bool:
+        return self not in (Kind.CODE, Kind.HTML, Kind.RULE)
+
+
+class SpanKind(StrEnum):
+    EMPHASIS = "emphasis"
+    STRONG = "strong"
+    CODE = "code"
+    LINK = "link"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inline formatting over ``text[start:end]`` of whatever text it belongs to."""
+
+    kind: SpanKind
+    start: int
+    end: int
+    url: str | None = None  # links only
+
+    def shifted(self, by: int) -> Span:
+        return replace(self, start=self.start + by, end=self.end + by)
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture a block shows: its bytes travel with the document, so writers need no source."""
+
+    src: str  # as the source wrote it (a path or a URL)
+    file_name: str  # a name for copies (unique in the document), e.g. "chart.png"
+    media_type: str  # e.g. "image/png"; "" for a remote picture that is linked, not copied
+    data: bytes = b""
+
+    @property
+    def remote(self) -> bool:
+        return not self.data
 
 
 @dataclass(frozen=True)
@@ -66,6 +120,9 @@ class Segment:
     origin: Origin | None = None
     traditional: str | None = None
     flags: tuple[Flag, ...] = ()
+    spans: tuple[Span, ...] = ()  # offsets into ``source``
+    traditional_spans: tuple[Span, ...] = ()  # offsets into ``traditional``
+    english_spans: tuple[Span, ...] = ()  # offsets into ``english``: what formatting carried
 
     @property
     def text(self) -> str:
@@ -79,10 +136,22 @@ class Segment:
 
 @dataclass(frozen=True)
 class Paragraph:
-    index: int  # 0-based index of the source line
-    text: str  # the line, trimmed, with glossary variants corrected
+    """One block of the source. Its segment IDs come from ``index``: several blocks may share
+    one (a picture taken out of a line of text), and then their sentences are numbered on."""
+
+    index: int  # 0-based: the source line (text, Markdown) or body paragraph (DOCX) it starts at
+    text: str  # trimmed, with glossary variants corrected
     segments: tuple[Segment, ...] = ()
     replacements: tuple[Replacement, ...] = ()
+    kind: Kind = Kind.PARAGRAPH
+    level: int = 0  # heading level, 1-6
+    depth: int = 0  # list nesting: 0 outside lists, 1 in a top-level list item, ...
+    ordered: bool = False  # list items: numbered or bulleted
+    number: int = 0  # ordered list items: the item's number
+    quote: int = 0  # block quote nesting
+    spans: tuple[Span, ...] = ()  # offsets into ``text``
+    info: str = ""  # code blocks: the fence's info string (e.g. the language)
+    image: Image | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +168,20 @@ class Document:
     encoding: str = "utf-8"
     model: ModelInfo | None = None
     traditional_config: str | None = None
+    title: str | None = None  # from the source's metadata (front matter, DOCX properties)
+    date: str | None = None  # YYYY-MM-DD: the metadata's date, else the file's
+
+    @property
+    def headline(self) -> str:
+        """The title: the metadata's, else the first heading's text, else the name."""
+        if self.title:
+            return self.title
+        heading = next((p for p in self.paragraphs if p.kind is Kind.HEADING and p.text), None)
+        return heading.text if heading else self.name
+
+    @property
+    def images(self) -> list[Image]:
+        return [p.image for p in self.paragraphs if p.image is not None and not p.image.remote]
 
     @property
     def segments(self) -> list[Segment]:

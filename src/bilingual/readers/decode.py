@@ -82,3 +82,13 @@ def decode_source(path: Path, data: bytes) -> DecodedText:
     if _looks_binary(decoded.text.encode("utf-8", "surrogatepass")):
         raise InputError(f"{path}: binary data, not text; remove it from the sources")
     return decoded
+
+
+def file_date(path: Path) -> str | None:
+    """The file's modification date, YYYY-MM-DD (UTC), for a source without one of its own."""
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    except OSError:
+        return None
