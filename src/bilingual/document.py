@@ -169,6 +169,7 @@ class Document:
     model: ModelInfo | None = None
     traditional_config: str | None = None
     title: str | None = None  # from the source's metadata (front matter, DOCX properties)
+    traditional_title: str | None = None  # ``title`` in Traditional Chinese
     date: str | None = None  # YYYY-MM-DD: the metadata's date, else the file's
 
     @property

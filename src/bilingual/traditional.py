@@ -84,4 +84,5 @@ def convert_document(document: Document, config: str = "s2twp") -> Document:
         return replace(segment, traditional=text, traditional_spans=spans)
 
     converted = document.map_segments(traditional)
-    return replace(converted, traditional_config=config)
+    title = converter(config).convert(document.title) if document.title else None
+    return replace(converted, traditional_config=config, traditional_title=title)

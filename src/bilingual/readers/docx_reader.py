@@ -35,7 +35,7 @@ V = "{urn:schemas-microsoft-com:vml}"
 _SKIPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", MC + "Fallback", W + "txbxContent"}
 _HEADING = re.compile(r"^(?:heading|überschrift|titre)\s*(\d)$")
 _QUOTES = {"quote", "intense quote", "quotations", "block text", "block quote"}
-_CODE_STYLE = re.compile(r"code|preformatted|source text|verbatim|monospace", re.IGNORECASE)
+_CODE_STYLE = re.compile(r"code|preformatted|source text|verbatim|monospace|^macro", re.IGNORECASE)
 _MONOSPACE = re.compile(
     r"courier|consolas|menlo|monaco|mono|source code|fira code|lucida console", re.IGNORECASE
 )

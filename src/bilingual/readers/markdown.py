@@ -41,7 +41,8 @@ def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     try:
         data = yaml.safe_load(match["body"] or "") or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # where the problem starts (an unclosed bracket), else where YAML noticed it
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise InputError(f"{path}:{line}: front matter: {problem}; fix the YAML") from None

@@ -21,9 +21,12 @@ class Piece:
 
 
 def chinese_pieces(paragraph: Paragraph, edition: Edition) -> list[Piece]:
+    """The block's sentences in the edition's Chinese; the white space between them (Latin
+    text in a Chinese block) is kept at the end of each, except the last."""
     out = []
-    for segment in paragraph.segments:
-        text = edition.chinese(segment)
+    for n, segment in enumerate(paragraph.segments):
+        raw = (segment.traditional if edition.traditional else segment.source) or ""
+        text = raw.rstrip() if n == len(paragraph.segments) - 1 else raw
         spans = segment.traditional_spans if edition.traditional else segment.spans
         out.append(Piece(segment.id, text, clip(spans, 0, len(text))))
     return out

@@ -21,8 +21,9 @@ from bilingual.writers.html_render import article_html, headings, titles
 
 CSS = """
 body { line-height: 1.7; }
-:lang(zh-Hans) { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif; }
-:lang(zh-Hant) { font-family: "Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", sans-serif; }
+[lang="zh-Hans"] { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", serif; }
+[lang="zh-Hant"] { font-family: "Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", serif; }
+code { font-family: monospace; }
 .pair { margin: 0 0 1em 0; }
 .pair > * { margin: 0; }
 .pair > [lang="en"] { margin-top: .3em; color: #444; }

@@ -135,7 +135,7 @@ def article_html(document: Document, edition: Edition, image_source: ImageSource
 def titles(document: Document, edition: Edition) -> tuple[str, str]:
     """(Chinese, English) title: the metadata's title, else the first heading's."""
     if document.title:
-        return document.title, ""
+        return (document.traditional_title if edition.traditional else None) or document.title, ""
     heading = next((p for p in document.paragraphs if p.kind is Kind.HEADING and p.segments), None)
     if heading is None:
         return document.name, ""

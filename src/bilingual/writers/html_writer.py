@@ -23,11 +23,11 @@ CSS = """
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 76rem; padding: 0 1.5rem 4rem; color: #1a1a1a;
   background: #fff; font: 17px/1.75 system-ui, -apple-system, "Segoe UI", sans-serif; }
-:lang(zh-Hans) { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+[lang="zh-Hans"] { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
   "Microsoft YaHei", sans-serif; }
-:lang(zh-Hant) { font-family: "Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC",
+[lang="zh-Hant"] { font-family: "Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC",
   "Microsoft JhengHei", sans-serif; }
-:lang(en) { font-family: Charter, Georgia, "Noto Serif", "DejaVu Serif", serif; }
+[lang="en"] { font-family: Charter, Georgia, "Noto Serif", "DejaVu Serif", serif; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; column-gap: 2.5rem; }
 .pair > * { margin: .5rem 0; min-width: 0; }
 .pair > [lang="en"] { color: var(--muted); }
@@ -37,7 +37,7 @@ blockquote { margin: 1rem 0; padding: 0 0 0 1.2rem; border-left: 4px solid var(-
 ul, ol { padding-left: 1.6rem; }
 li > .pair > * { margin: .2rem 0; }
 pre { background: #f4f4f4; padding: .8rem 1rem; overflow-x: auto; line-height: 1.45; }
-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em; }
+code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .88em; }
 figure { margin: 1.2rem 0; }
 figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figcaption.pair { font-size: .9em; }

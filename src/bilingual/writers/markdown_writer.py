@@ -40,9 +40,25 @@ def _line_start(line: str) -> str:
     return _LINE_START.sub(fix, line)
 
 
-def _plain(char: str) -> bool:
-    """Neither white space nor punctuation (CommonMark's flanking rules)."""
-    return bool(char) and not char.isspace() and unicodedata.category(char)[0] not in "PS"
+def _space(char: str) -> bool:
+    """White space, or the start or end of the line (CommonMark's flanking rules)."""
+    return not char or char.isspace()
+
+
+def _punctuation(char: str) -> bool:
+    return bool(char) and unicodedata.category(char)[0] in "PS"
+
+
+def delimiters_work(text: str, start: int, end: int) -> bool:
+    """Whether ``*`` (or ``**``) around ``text[start:end]`` opens and closes there: the opening
+    run must be left-flanking and the closing run right-flanking."""
+    before, first = text[start - 1 : start], text[start : start + 1]
+    last, after = text[end - 1 : end], text[end : end + 1]
+    opens = not _space(first) and (
+        not _punctuation(first) or _space(before) or _punctuation(before)
+    )
+    closes = not _space(last) and (not _punctuation(last) or _space(after) or _punctuation(after))
+    return opens and closes
 
 
 _DELIMITERS = {SpanKind.EMPHASIS: ("*", "em"), SpanKind.STRONG: ("**", "strong")}
@@ -54,9 +70,8 @@ def inline(text: str, spans: tuple[Span, ...]) -> str:
     html: set[Span] = set()
     for span in spans:
         if span.kind in _DELIMITERS:
-            inner = text[span.start : span.end]
             shared = edges.count(span.start) > 1 or edges.count(span.end) > 1
-            if shared or not (_plain(inner[:1]) and _plain(inner[-1:])):
+            if shared or not delimiters_work(text, span.start, span.end):
                 html.add(span)
 
     code = [s for s in spans if s.kind is SpanKind.CODE]
