@@ -73,6 +73,8 @@ print("代码不翻译")
 Latin only with **Sora** and `code` and [a link](https://example.com/latin).
 
 1\\. Not a list, a sentence that starts with a number.
+
+另见[上一期](previous.md#part)。
 """
 
 # (style, text runs) of the Word article; a run is (text, {"bold", "italic", "code"}, url)

@@ -88,7 +88,10 @@ def test_spans_are_carried_where_their_text_is_in_the_english(article):
 
 
 def test_what_cannot_be_placed_is_reported_as_info_never_dropped_silently(article):
-    assert not_carried(article) == {"p007.s01": ['formatting not carried: strong "重要"']}
+    assert not_carried(article) == {
+        "p007.s01": ['formatting not carried: strong "重要"'],
+        "p039.s01": ['formatting not carried: link "上一期" to previous.md#part'],
+    }
     segment = next(s for s in article.segments if s.id == "p007.s01")
     assert not segment.needs_review  # nothing an editor could fix in the table
 
@@ -189,3 +192,42 @@ def test_traditional_markdown_keeps_formatting_on_converted_text(article):
     pieces = [formatted(t) for t in inline_tokens(render_markdown(article, TRADITIONAL))]
     assert [("strong", "重要"), ("em", "具身智慧"), ("link https://openai.com/sora", "OpenAI"),
             ("code", "GPT-5.1")] in pieces  # fmt: skip
+
+
+def test_web_page_links_remote_pictures_and_leaves_out_html_comments(tmp_path):
+    from bilingual.writers.html_writer import render_html
+
+    source = tmp_path / "remote.md"
+    source.write_text(
+        "<!-- 编辑备注 -->\n\n![远程图片](https://example.com/a.png)\n\n正文。\n", encoding="utf-8"
+    )
+    document = translated(source, {})
+    picture = next(p for p in document.paragraphs if p.image is not None)
+    assert picture.image.remote and picture.image.data == b""
+    page = render_html(document, SIMPLIFIED)
+    assert '<a class="remote-image" href="https://example.com/a.png">' in page
+    assert "<img" not in page and "编辑备注" not in page
+    assert "<!-- 编辑备注 -->" in render_markdown(document, SIMPLIFIED)
+
+
+def test_epub_keeps_web_links_and_unlinks_relative_ones(article):
+    from bilingual.writers.html_render import absolute, article_html
+
+    chapter = article_html(article, SIMPLIFIED, lambda image: image.file_name, links=absolute)
+    assert '<a href="https://openai.com/sora">OpenAI</a>' in chapter
+    assert "previous.md" not in chapter and "另见上一期。" in chapter
+    page = article_html(article, SIMPLIFIED, lambda image: image.file_name)
+    assert '<a href="previous.md#part">上一期</a>' in page
+
+
+def test_a_span_cut_at_a_sentence_edge_is_one_again_in_the_block():
+    from bilingual.document import Span, SpanKind
+    from bilingual.spans import join
+
+    strong = SpanKind.STRONG
+    text, spans = join(
+        [("1. ", (Span(strong, 0, 2),)), ("Bold on", (Span(strong, 0, 4),)), ("x", ())], " "
+    )
+    assert text == "1. Bold on x" and spans == (Span(strong, 0, 7),)
+    text, spans = join([("甲乙。", (Span(strong, 1, 3),)), ("丙丁", (Span(strong, 1, 2),))])
+    assert spans == (Span(strong, 1, 3), Span(strong, 4, 5))  # not touching: two spans

@@ -124,13 +124,13 @@ def test_epub_metadata_navigation_and_pictures(published):
         opf = book.read("EPUB/content.opf").decode()
         nav = book.read("EPUB/nav.xhtml").decode()
         article = book.read("EPUB/article.xhtml").decode()
-        assert book.read("EPUB/images/chart.png").startswith(b"\x89PNG")
+        assert book.read("EPUB/images/image001.png").startswith(b"\x89PNG")
     assert "<dc:language>zh-Hant</dc:language>" in opf and "<dc:language>en</dc:language>" in opf
     assert "<dc:title>具身智慧週報</dc:title>" in opf and "<dc:date>2024-03-01</dc:date>" in opf
     assert re.search(r"<dc:identifier id=\"id\">urn:uuid:[0-9a-f-]{36}</dc:identifier>", opf)
     assert nav.index("具身智慧的新進展") < nav.index("列表與引用")  # headings, nested by level
     assert 'href="article.xhtml#p009.s01"' in nav
-    assert 'src="images/chart.png"' in article and 'lang="zh-Hant"' in article
+    assert 'src="images/image001.png"' in article and 'lang="zh-Hant"' in article
 
 
 EDIT = "The first item is about embodied intelligence."

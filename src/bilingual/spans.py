@@ -54,11 +54,11 @@ def through_replacements(spans: Sequence[Span], replacements: Sequence[Replaceme
 
 def join(pieces: Sequence[tuple[str, Sequence[Span]]], separator: str = "") -> tuple[str, tuple]:
     """Texts with their spans joined into one text; a span split at a piece's edge (the same
-    formatting ending where it starts again, with only ``separator`` between) becomes one."""
+    formatting ending where it starts again, with only white space between) becomes one."""
     text = ""
     spans: list[Span] = []
     for n, (piece, piece_spans) in enumerate(pieces):
-        if n and piece and text:
+        if n and piece and text and not text[-1].isspace():
             text += separator
         offset = len(text)
         for span in piece_spans:
@@ -67,14 +67,11 @@ def join(pieces: Sequence[tuple[str, Sequence[Span]]], separator: str = "") -> t
                 (
                     i
                     for i, s in enumerate(spans)
-                    if s.kind is moved.kind
-                    and s.url == moved.url
-                    and not text[s.end : moved.start].strip()
-                    and s.end >= offset - len(separator)
+                    if s.kind is moved.kind and s.url == moved.url and not text[s.end :].strip()
                 ),
                 None,
             )
-            if joined is not None and moved.start <= offset:
+            if joined is not None and moved.start == offset:
                 spans[joined] = replace(spans[joined], end=moved.end)
             else:
                 spans.append(moved)

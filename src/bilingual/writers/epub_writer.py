@@ -1,6 +1,7 @@
 """The readers' EPUB 3 (ebooklib): one chapter with the article interleaved, Chinese block then
 its English, ``lang`` on every block, pictures embedded, and a navigation document built from
-the headings. Metadata: title, both languages, a stable identifier and the source's date.
+the headings. Metadata: title, both languages, a stable identifier and the source's date. Links
+to places outside the web (relative addresses) are left as text: the book does not hold them.
 
 The file is reproducible: the same document gives the same bytes (the modification time is the
 source's date, and the ZIP entries carry that date too), so an unchanged rebuild changes nothing.
@@ -12,12 +13,12 @@ import io
 import uuid
 import zipfile
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from bilingual.document import Document, Image
+from bilingual.document import Document
 from bilingual.editions import Edition
 from bilingual.writers import WriteOptions
-from bilingual.writers.html_render import article_html, headings, titles
+from bilingual.writers.html_render import absolute, article_html, headings, titles
 
 CSS = """
 body { line-height: 1.7; }
@@ -39,8 +40,14 @@ figcaption { font-size: .9em; }
 CHAPTER = "article.xhtml"
 
 
-def _image_path(image: Image) -> str:
-    return f"images/{image.file_name}"
+def _image_paths(document: Document) -> dict[str, str]:
+    """Each picture's path in the book: ASCII names, which every reading system and EPUBCheck
+    accept (a source's picture may be called 图表 1.png)."""
+    paths = {}
+    for n, image in enumerate(document.images, start=1):
+        suffix = PurePosixPath(image.file_name).suffix.lower()
+        paths[image.file_name] = f"images/image{n:03d}{suffix}"
+    return paths
 
 
 def _date(document: Document) -> datetime:
@@ -114,17 +121,19 @@ def build_epub(document: Document, edition: Edition) -> bytes:
         uid="style", file_name="style.css", media_type="text/css", content=CSS.encode()
     )
     book.add_item(style)
-    for n, image in enumerate(document.images):
+    paths = _image_paths(document)
+    for n, image in enumerate(document.images, start=1):
         book.add_item(
             epub.EpubImage(
-                uid=f"image{n + 1}",
-                file_name=_image_path(image),
+                uid=f"image{n}",
+                file_name=paths[image.file_name],
                 media_type=image.media_type,
                 content=image.data,
             )
         )
     chapter = epub.EpubHtml(title=chinese_title, file_name=CHAPTER, lang=lang)
-    article = article_html(document, edition, _image_path)
+    # A relative link (another Markdown file, a bookmark) has no target inside the book.
+    article = article_html(document, edition, lambda i: paths[i.file_name], links=absolute)
     chapter.content = f"<html><body><article>{article}</article></body></html>"
     chapter.add_item(style)
     book.add_item(chapter)

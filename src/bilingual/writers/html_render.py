@@ -9,6 +9,7 @@ attributes, closed empty elements), so the EPUB can use it as it is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html import escape
 
@@ -25,6 +26,9 @@ from bilingual.writers.blocks import (
 )
 
 ImageSource = Callable[[Image], str]
+LinkFilter = Callable[[str], bool]
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")
+_COMMENTS = re.compile(r"(?:\s*<!--.*?-->\s*)+", re.DOTALL)
 
 
 def _open_tag(span: Span) -> str:
@@ -44,15 +48,23 @@ def _close_tag(span: Span) -> str:
     }[span.kind]
 
 
-def inline_html(text: str, spans: tuple[Span, ...]) -> str:
+def absolute(url: str) -> bool:
+    """A link that leads somewhere outside the page (``https:``, ``mailto:``)."""
+    return bool(_SCHEME.match(url))
+
+
+def inline_html(text: str, spans: tuple[Span, ...], links: LinkFilter = bool) -> str:
+    """``text`` with its spans as HTML; links that ``links`` refuses are left as text."""
+    kept = tuple(s for s in spans if s.kind is not SpanKind.LINK or links(s.url or ""))
     return render_inline(
-        text, spans, lambda s, e: escape(text[s:e], quote=False), _open_tag, _close_tag
+        text, kept, lambda s, e: escape(text[s:e], quote=False), _open_tag, _close_tag
     )
 
 
-def _sentences(pieces: list[Piece], separator: str) -> str:
+def _sentences(pieces: list[Piece], separator: str, links: LinkFilter) -> str:
     return separator.join(
-        f'<span class="s" data-id="{p.id}">{inline_html(p.text, p.spans)}</span>' for p in pieces
+        f'<span class="s" data-id="{p.id}">{inline_html(p.text, p.spans, links)}</span>'
+        for p in pieces
     )
 
 
@@ -71,9 +83,13 @@ def anchor(paragraph: Paragraph) -> str:
     return paragraph.segments[0].id if paragraph.segments else f"b{paragraph.index + 1:03d}"
 
 
-def block_html(paragraph: Paragraph, edition: Edition, image_source: ImageSource) -> str:
+def block_html(
+    paragraph: Paragraph, edition: Edition, image_source: ImageSource, links: LinkFilter = bool
+) -> str:
     lang = edition.code
     kind = paragraph.kind
+    if kind is Kind.HTML and _COMMENTS.fullmatch(paragraph.text):
+        return ""  # invisible in the source's own rendering too
     if kind in (Kind.CODE, Kind.HTML):
         css = "code" if kind is Kind.CODE else "code html-source"
         info = f' data-lang="{escape(paragraph.info, quote=True)}"' if paragraph.info else ""
@@ -81,8 +97,8 @@ def block_html(paragraph: Paragraph, edition: Edition, image_source: ImageSource
         return f'<pre class="{css}" translate="no"{info}><code>{code}</code></pre>'
     if kind is Kind.RULE:
         return "<hr/>"
-    chinese = _sentences(chinese_pieces(paragraph, edition), "")
-    english = _sentences(english_pieces(paragraph), " ")
+    chinese = _sentences(chinese_pieces(paragraph, edition), "", links)
+    english = _sentences(english_pieces(paragraph), " ", links)
     if kind is Kind.IMAGE and paragraph.image is not None:
         image = paragraph.image
         alt = escape(joined(chinese_pieces(paragraph, edition), "")[0], quote=True)
@@ -120,15 +136,18 @@ def _close(container: Container) -> str:
     return "</li>"
 
 
-def article_html(document: Document, edition: Edition, image_source: ImageSource) -> str:
-    """The article's blocks, nested in their quotes and lists."""
+def article_html(
+    document: Document, edition: Edition, image_source: ImageSource, links: LinkFilter = bool
+) -> str:
+    """The article's blocks, nested in their quotes and lists; ``links`` says which link
+    addresses to keep (the others' text stays, unlinked)."""
     out: list[str] = []
     for closing, opening, block in containers(document.paragraphs):
         out += [_close(c) for c in closing]
         if block is None:
             break
         out += [_open(c, block) for c in opening]
-        out.append(block_html(block, edition, image_source))
+        out.append(block_html(block, edition, image_source, links))
     return "\n".join(out)
 
 
