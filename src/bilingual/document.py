@@ -173,14 +173,6 @@ class Document:
     date: str | None = None  # YYYY-MM-DD: the metadata's date, else the file's
 
     @property
-    def headline(self) -> str:
-        """The title: the metadata's, else the first heading's text, else the name."""
-        if self.title:
-            return self.title
-        heading = next((p for p in self.paragraphs if p.kind is Kind.HEADING and p.text), None)
-        return heading.text if heading else self.name
-
-    @property
     def images(self) -> list[Image]:
         return [p.image for p in self.paragraphs if p.image is not None and not p.image.remote]
 

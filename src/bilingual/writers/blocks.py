@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from bilingual.document import Kind, Paragraph, Segment, Span, SpanKind
+from bilingual.document import Kind, Paragraph, Span, SpanKind
 from bilingual.editions import Edition
 from bilingual.spans import clip, join, nested
 
@@ -47,10 +47,6 @@ def english_pieces(paragraph: Paragraph) -> list[Piece]:
 def joined(pieces: Sequence[Piece], separator: str) -> tuple[str, tuple[Span, ...]]:
     """The pieces as one text, a span cut at a sentence edge made whole again."""
     return join([(p.text, p.spans) for p in pieces], separator)
-
-
-def is_chinese_only(segment: Segment) -> bool:
-    return bool(segment.english) and segment.english == segment.text
 
 
 # --- inline rendering ----------------------------------------------------------------------
