@@ -75,6 +75,10 @@ Latin only with **Sora** and `code` and [a link](https://example.com/latin).
 1\\. Not a list, a sentence that starts with a number.
 
 另见[上一期](previous.md#part)。
+
+| 公司 | 估值 |
+| --- | --- |
+| **OpenAI** | 800亿美元 |
 """
 
 # (style, text runs) of the Word article; a run is (text, {"bold", "italic", "code"}, url)
@@ -110,6 +114,7 @@ DOCX_BLOCKS: list[tuple[str, list[Run]]] = [
     ("Normal", [("Latin only with ", set(), None), ("Sora", {"bold"}, None), (".", set(), None)]),
 ]
 DOCX_PICTURE_ALT = "一张蓝色的图表"
+DOCX_TABLE = ("公司", "估值", "OpenAI", "800亿美元")
 
 
 def write_markdown(folder: Path, name: str = "structured") -> Path:
@@ -167,6 +172,11 @@ def write_docx(folder: Path, name: str = "worded") -> Path:
     document.add_picture(str(picture), width=Cm(4))
     document.inline_shapes[0]._inline.docPr.set("descr", DOCX_PICTURE_ALT)
     picture.unlink()
+    table = document.add_table(rows=2, cols=2)
+    table.style = "Table Grid"
+    for (row, column), text in zip(((0, 0), (0, 1), (1, 0), (1, 1)), DOCX_TABLE, strict=True):
+        table.cell(row, column).text = text
+    table.cell(1, 0).add_paragraph("第二段。")
     path = folder / f"{name}.docx"
     document.save(str(path))
     return path

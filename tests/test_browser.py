@@ -1,8 +1,8 @@
 """The web pages (and the EPUB's chapter) in a real browser: Debian's Chromium driven by
 Playwright. No console errors, nothing fetched from outside the file, every sentence visible in
-both languages side by side on a desktop and interleaved on a phone, the both / Chinese /
-English control with and without JavaScript, and the print stylesheet. Screenshots go to
-``tests/artifacts/`` (git-ignored)."""
+both languages side by side on a desktop and interleaved on a phone (table cells: always
+stacked), the both / Chinese / English control with and without JavaScript, and the print
+stylesheet. Screenshots go to ``tests/artifacts/`` (git-ignored)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ BOXES = """() => Array.from(document.querySelectorAll("span.s[data-id]")).map(s 
   const block = s.closest("[lang]");
   const r = block.getBoundingClientRect(), own = s.getBoundingClientRect();
   return {id: s.dataset.id, lang: block.lang, x: r.left, y: r.top + window.scrollY,
-          w: r.width, h: r.height, right: r.right, visible: own.width > 0 && own.height > 0};
+          w: r.width, h: r.height, right: r.right, visible: own.width > 0 && own.height > 0,
+          cell: s.closest(".cell") !== null};
 })"""
 
 
@@ -98,7 +99,7 @@ def test_every_sentence_side_by_side_on_a_desktop_and_interleaved_on_a_phone(
                 zh, en = pair["zh"], pair["en"]
                 assert zh["visible"] and en["visible"], sid
                 assert max(zh["right"], en["right"]) <= viewport["width"], f"{sid} overflows"
-                if layout == "desktop":  # English to the right, on the same row
+                if layout == "desktop" and not zh["cell"]:  # English to the right, same row
                     assert en["x"] >= zh["x"] + zh["w"] and abs(en["y"] - zh["y"]) < 2, sid
                 else:  # English under its Chinese, in the same column
                     assert abs(en["x"] - zh["x"]) < 2 and en["y"] >= zh["y"] + zh["h"] - 1, sid

@@ -185,6 +185,18 @@ def test_markdown_edition_has_the_source_structure_and_formatting(article):
     texts = [
         "".join(c.content for c in t.children if c.type == "text") for t in inline_tokens(markdown)
     ]
+    table = MarkdownIt("commonmark").enable("table").parse(markdown)
+    cells = [
+        t.content
+        for t, p in zip(table[1:], table, strict=False)
+        if p.type in ("th_open", "td_open")
+    ]
+    assert cells == [
+        "公司<br>Other.",
+        "估值<br>Other.",
+        "**OpenAI**<br>**OpenAI**",
+        "800亿美元<br>Other.",
+    ]
     assert texts.count("1. Not a list, a sentence that starts with a number.") == 2
 
 

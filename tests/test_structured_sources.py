@@ -63,6 +63,14 @@ def test_markdown_blocks_spans_and_ids_by_source_line(tmp_path):
     assert html.text == '<div class="note">原始 HTML 不翻译</div>' and html.segments == ()
     assert any(b.kind is Kind.RULE for b in read)
     assert by_line[37].text.startswith("1. Not a list")  # an escaped "1\." is text, not a list
+    cells = [(b.index + 1, b.cell, b.text, [s.id for s in b.segments]) for b in read if b.cell]
+    assert cells == [
+        (41, (0, 0), "公司", ["p041.s01"]),
+        (41, (0, 1), "估值", ["p041.s02"]),
+        (43, (1, 0), "OpenAI", ["p043.s01"]),
+        (43, (1, 1), "800亿美元", ["p043.s02"]),
+    ]
+    assert all(b.kind is Kind.TABLE_CELL for b in read if b.cell)
 
 
 def test_a_picture_inside_a_line_of_text_numbers_its_alt_text_on(tmp_path):
@@ -90,6 +98,16 @@ def test_word_styles_runs_links_and_pictures(tmp_path):
         (11, "code", 0, 0, False, 0),
         (12, "paragraph", 0, 0, False, 0),
         (13, "image", 0, 0, False, 0),
+        (14, "table-cell", 0, 0, False, 0),
+        (15, "table-cell", 0, 0, False, 0),
+        (16, "table-cell", 0, 0, False, 0),
+        (18, "table-cell", 0, 0, False, 0),
+    ]
+    assert [(b.cell, b.text) for b in read if b.cell] == [
+        ((0, 0), "公司"),
+        ((0, 1), "估值"),
+        ((1, 0), "OpenAI 第二段。"),  # a cell's paragraphs are one block
+        ((1, 1), "800亿美元"),
     ]
     assert [s.id for s in read[1].segments] == ["p002.s01", "p002.s02"]
     assert spans_of(read[1]) == [

@@ -38,6 +38,7 @@ class Kind(StrEnum):
     HTML = "html"
     IMAGE = "image"  # ``text`` is the alt text (translated), ``image`` the picture
     RULE = "rule"  # a thematic break: no text
+    TABLE_CELL = "table-cell"  # ``cell`` says where; a table is a run of cells from (0, 0)
 
     @property
     def translated(self) -> bool:
@@ -152,6 +153,7 @@ class Paragraph:
     spans: tuple[Span, ...] = ()  # offsets into ``text``
     info: str = ""  # code blocks: the fence's info string (e.g. the language)
     image: Image | None = None
+    cell: tuple[int, int] | None = None  # table cells: (row, column); row 0 is the header
 
 
 @dataclass(frozen=True)

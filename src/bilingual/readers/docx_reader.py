@@ -9,13 +9,14 @@ monospace font) and hyperlinks (``w:hyperlink`` and HYPERLINK fields). Tracked i
 deletions do not; a drawing's picture becomes a picture block with its description as alt text.
 
 A block's ``index`` is the paragraph's 0-based number among the body's paragraphs (table cells
-and text boxes included, in reading order), so IDs are ``p{N}`` for the N-th paragraph.
+and text boxes included, in reading order), so IDs are ``p{N}`` for the N-th paragraph. A table
+cell is one block (its paragraphs joined by line breaks), numbered by its first paragraph.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,11 @@ def _on(element) -> bool | None:
     if element is None:
         return None
     return element.get(W + "val", "true").lower() not in ("0", "false", "off", "none")
+
+
+def _in_fallback(element) -> bool:
+    """Inside ``mc:Fallback``: a copy of content ``mc:Choice`` holds (text boxes, drawings)."""
+    return any(a.tag == MC + "Fallback" for a in element.iterancestors())
 
 
 @dataclass(frozen=True)
@@ -185,7 +191,7 @@ class _Reader:
     def _pictures(self, element, where: str) -> list[tuple[str, Image]]:
         found = []
         for drawing in element.iter(W + "drawing", V + "imagedata"):
-            if any(a.tag == MC + "Fallback" for a in drawing.iterancestors()):
+            if _in_fallback(drawing):
                 continue
             if drawing.tag == V + "imagedata":
                 rid = drawing.get(R + "id")
@@ -332,36 +338,57 @@ class _Reader:
             return {"kind": Kind.CODE}
         return {"kind": Kind.PARAGRAPH}
 
+    def _cell(self, p) -> tuple[Any, tuple[int, int]] | None:
+        """(the ``w:tc``, (row, column)) of a paragraph in a table cell."""
+        cell = next((a for a in p.iterancestors(W + "tc")), None)
+        if cell is None:
+            return None
+        row = cell.getparent()
+        table = row.getparent()
+        rows = [r for r in table if r.tag == W + "tr"]
+        cells = [c for c in row if c.tag == W + "tc"]
+        return cell, (rows.index(row), cells.index(cell))
+
     def read(self) -> tuple[Paragraph, ...]:
         body = self.document.element.body
         blocks: list[Paragraph] = []
-        paragraphs = [
-            p
-            for p in body.iter(W + "p")
-            if not any(a.tag == MC + "Fallback" for a in p.iterancestors())
-        ]
+        paragraphs = [p for p in body.iter(W + "p") if not _in_fallback(p)]
+        last_code = -2  # the number of the last code paragraph read
+        cell_blocks: dict[Any, int] = {}  # w:tc -> index of its block in ``blocks``
+        cell_texts: dict[Any, InlineText] = {}  # w:tc -> its text so far
         for index, p in enumerate(paragraphs):
             where = f"{self.path}: paragraph {index + 1}"
             kind = self._kind(p)
             inline, pictures = self.paragraph_text(p, where)
-            if kind["kind"] is Kind.CODE:
-                code = "".join(inline.parts).rstrip()
-                previous = blocks[-1] if blocks else None
-                if (
-                    previous is not None
-                    and previous.kind is Kind.CODE
-                    and previous.index == index - 1
-                ):
-                    blocks[-1] = Paragraph(
-                        previous.index, previous.text + "\n" + code, kind=Kind.CODE
+            in_cell = self._cell(p)
+            if in_cell is not None:
+                cell, position = in_cell
+                if cell in cell_blocks:  # a cell's later paragraph: its text joins the cell's
+                    at = cell_blocks[cell]
+                    cell_texts[cell].line_break()
+                    cell_texts[cell].extend(inline)
+                    text, spans = cell_texts[cell].result()
+                    blocks[at] = replace(blocks[at], text=text, spans=spans)
+                else:
+                    cell_texts[cell] = inline
+                    text, spans = inline.result()
+                    cell_blocks[cell] = len(blocks)
+                    blocks.append(
+                        Paragraph(index, text, spans=spans, kind=Kind.TABLE_CELL, cell=position)
                     )
-                    continue  # consecutive code paragraphs are one block
-                if code:
+            elif kind["kind"] is Kind.CODE:
+                code = "".join(inline.parts).rstrip()
+                if blocks and blocks[-1].kind is Kind.CODE and last_code == index - 1:
+                    # consecutive code paragraphs are one block
+                    blocks[-1] = replace(blocks[-1], text=blocks[-1].text + "\n" + code)
+                elif code:
                     blocks.append(Paragraph(index, code, kind=Kind.CODE))
+                last_code = index
                 continue
-            text, spans = inline.result()
-            if text:
-                blocks.append(Paragraph(index, text, spans=spans, **kind))
+            else:
+                text, spans = inline.result()
+                if text:
+                    blocks.append(Paragraph(index, text, spans=spans, **kind))
             for alt, image in pictures:
                 alt_text = " ".join(alt.split())
                 blocks.append(Paragraph(index, alt_text, kind=Kind.IMAGE, image=image))

@@ -38,6 +38,12 @@ class InlineText:
         if text:
             self.parts.append(text)
 
+    def extend(self, other: InlineText) -> None:
+        """``other``'s text and spans after this one's."""
+        offset = self.length
+        self.parts.extend(other.parts)
+        self.spans.extend(s.shifted(offset) for s in other.spans)
+
     def line_break(self) -> None:
         self.parts.append(_BREAK)
 

@@ -3,7 +3,8 @@
 A block's ``index`` is its first source line (0-based, front matter counted), so segment IDs
 name the line an editor finds the sentence on. YAML front matter (between ``---`` lines at the
 top) may give ``title`` and ``date``. Pictures are read from beside the source; a picture inside
-a line of text becomes its own block after that text. Inline HTML tags are left out (their text
+a line of text becomes its own block after that text. GitHub-style tables are read too (their
+cells are blocks, numbered on along the row's line). Inline HTML tags are left out (their text
 stays); line breaks inside a block join the text.
 """
 
@@ -74,6 +75,7 @@ class _Reader:
         self.names = ImageNames()
         self.blocks: list[Paragraph] = []
         self.context = _Context()
+        self.cell: tuple[int, int] | None = None  # inside a table cell: (row, column)
 
     def where(self, line: int) -> str:
         return f"{self.path}:{line + 1}"
@@ -81,6 +83,8 @@ class _Reader:
     def container(self, kind: Kind) -> dict[str, Any]:
         """Where a block sits: quote depth, list depth; the first paragraph of an item."""
         fields: dict[str, Any] = {"quote": self.context.quote, "depth": len(self.context.lists)}
+        if self.cell is not None and kind is Kind.PARAGRAPH:
+            return {**fields, "kind": Kind.TABLE_CELL, "cell": self.cell}
         if self.context.lists:
             ordered, number, pending = self.context.lists[-1]
             fields["ordered"] = ordered
@@ -115,7 +119,7 @@ class _Reader:
             # other inline HTML: the tag is left out, the text around it stays
         plain, spans = text.result()
         fields = self.container(kind)
-        if plain:
+        if plain or fields["kind"] is Kind.TABLE_CELL:  # an empty cell keeps its place
             self.blocks.append(Paragraph(line, plain, level=level, spans=spans, **fields))
         for alt, image in images:
             alt_plain, _ = _plain(alt)
@@ -125,6 +129,7 @@ class _Reader:
     def read(self, tokens) -> tuple[Paragraph, ...]:
         lists = self.context.lists
         heading = 0
+        row = column = -1
         for token in tokens:
             kind = token.type
             line = token.map[0] if token.map else 0
@@ -144,6 +149,15 @@ class _Reader:
                 heading = int(token.tag[1:])
             elif kind == "heading_close":
                 heading = 0
+            elif kind == "table_open":
+                row = -1
+            elif kind == "tr_open":
+                row, column = row + 1, -1
+            elif kind in ("th_open", "td_open"):
+                column += 1
+                self.cell = (row, column)
+            elif kind in ("th_close", "td_close"):
+                self.cell = None
             elif kind == "inline":
                 block = Kind.HEADING if heading else Kind.PARAGRAPH
                 self.inline(token, line, block, heading)
@@ -169,7 +183,7 @@ def parse(text: str, path: Path) -> tuple[tuple[Paragraph, ...], dict[str, Any]]
     from markdown_it import MarkdownIt
 
     meta, body = front_matter(text.replace("\r\n", "\n").replace("\r", "\n"), path)
-    tokens = MarkdownIt("commonmark").parse(body)
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)
     return _Reader(path).read(tokens), meta
 
 

@@ -35,6 +35,10 @@ pre { white-space: pre-wrap; font-size: .85em; background: #f4f4f4; padding: .5e
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; }
 figcaption { font-size: .9em; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: .2em .4em; vertical-align: top; text-align: left; }
+.cell > * { margin: 0; }
+.cell > [lang="en"] { color: #444; }
 """
 
 CHAPTER = "article.xhtml"

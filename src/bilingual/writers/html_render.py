@@ -114,8 +114,27 @@ def block_html(
             else ""
         )
         return f'<figure id="{anchor(paragraph)}">{picture}{caption}</figure>'
+    if kind is Kind.TABLE_CELL:  # stacked: a cell is too narrow to split
+        english_part = f'<p lang="en">{english}</p>' if english else ""
+        return f'<div class="cell"><p lang="{lang}">{chinese}</p>{english_part}</div>'
     tag = f"h{paragraph.level}" if kind is Kind.HEADING else "p"
     return _pair(tag, chinese, english, lang, kind.value, anchor(paragraph))
+
+
+def _table(previous: Paragraph | None, block: Paragraph | None) -> tuple[str, str]:
+    """The table markup between two blocks: (to close before the block's containers change,
+    to open after): a table's end, a table's start, a new row."""
+    before = previous.cell if previous is not None else None
+    cell = block.cell if block is not None else None
+    starts = cell is not None and (before is None or cell == (0, 0))
+    close = open_ = ""
+    if before is not None and (cell is None or starts):
+        close = "</tr></tbody></table>" if before[0] else "</tr></thead></table>"
+    if starts and cell is not None:
+        open_ = "<table><thead><tr>" if cell[0] == 0 else "<table><tbody><tr>"
+    elif cell is not None and before is not None and before[0] != cell[0]:
+        open_ = "</tr></thead><tbody><tr>" if before[0] == 0 else "</tr><tr>"
+    return close, open_
 
 
 def _open(container: Container, block: Paragraph) -> str:
@@ -142,12 +161,21 @@ def article_html(
     """The article's blocks, nested in their quotes and lists; ``links`` says which link
     addresses to keep (the others' text stays, unlinked)."""
     out: list[str] = []
+    previous: Paragraph | None = None
     for closing, opening, block in containers(document.paragraphs):
+        end_table, start_table = _table(previous, block)
+        out += [end_table] if end_table else []
         out += [_close(c) for c in closing]
         if block is None:
             break
         out += [_open(c, block) for c in opening]
-        out.append(block_html(block, edition, image_source, links))
+        out += [start_table] if start_table else []
+        html = block_html(block, edition, image_source, links)
+        if block.cell is not None:
+            tag = "th" if block.cell[0] == 0 else "td"
+            html = f"<{tag}>{html}</{tag}>"
+        out.append(html)
+        previous = block
     return "\n".join(out)
 
 

@@ -42,6 +42,11 @@ figure { margin: 1.2rem 0; }
 figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figcaption.pair { font-size: .9em; }
 a { color: var(--accent); overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .95em; }
+th, td { border: 1px solid var(--rule); padding: .3rem .6rem; vertical-align: top;
+  text-align: left; }
+.cell > * { margin: .1rem 0; }
+.cell > [lang="en"] { color: var(--muted); }
 hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
 .view { position: absolute; opacity: 0; width: 1px; height: 1px; }
 .controls { position: sticky; top: 0; z-index: 1; background: #fff; padding: .6rem 0;

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -144,11 +145,43 @@ def _block_lines(document: Document, paragraph: Paragraph, edition: Edition) -> 
     return [[mark + chinese]] + ([[mark + english]] if english else [])
 
 
+def _units(paragraphs: Sequence[Paragraph]) -> Iterator[tuple[Paragraph, list[Paragraph]]]:
+    """Blocks, with each table's run of cells as one unit: (first block, its cells)."""
+    cells: list[Paragraph] = []
+    for paragraph in paragraphs:
+        if cells and (paragraph.cell is None or paragraph.cell == (0, 0)):
+            yield cells[0], cells
+            cells = []
+        if paragraph.cell is not None:
+            cells.append(paragraph)
+        else:
+            yield paragraph, []
+    if cells:
+        yield cells[0], cells
+
+
+def _table_lines(cells: list[Paragraph], edition: Edition) -> list[str]:
+    """A GitHub table: each cell's Chinese, a line break, its English."""
+    rows: dict[int, dict[int, str]] = {}
+    for cell in cells:
+        chinese, english = _texts(cell, edition)
+        assert cell.cell is not None
+        row, column = cell.cell
+        rows.setdefault(row, {})[column] = f"{chinese}<br>{english}" if english else chinese
+    width = max(max(row) + 1 for row in rows.values())
+    lines = []
+    for n, row in enumerate(sorted(rows)):
+        lines.append("| " + " | ".join(rows[row].get(c, "") for c in range(width)) + " |")
+        if n == 0:
+            lines.append("|" + " --- |" * width)
+    return lines
+
+
 def render_markdown(document: Document, edition: Edition) -> str:
     out: list[str] = []
     columns: list[int] = []  # per list depth: the column its items' content starts at
     previous_quote = 0
-    for paragraph in document.paragraphs:
+    for paragraph, cells in _units(document.paragraphs):
         depth = paragraph.depth
         columns = columns[:depth]
         if paragraph.kind is Kind.LIST_ITEM and depth:
@@ -162,7 +195,8 @@ def render_markdown(document: Document, edition: Edition) -> str:
         rest = " " * len(first)
         quote_prefix = "> " * paragraph.quote
         lines: list[str] = []
-        for n, block in enumerate(_block_lines(document, paragraph, edition)):
+        units = [_table_lines(cells, edition)] if cells else None
+        for n, block in enumerate(units or _block_lines(document, paragraph, edition)):
             if n:
                 lines.append(quote_prefix.rstrip())
             for m, line in enumerate(block):
