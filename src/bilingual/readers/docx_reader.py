@@ -34,7 +34,7 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 V = "{urn:schemas-microsoft-com:vml}"
 
 _SKIPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", MC + "Fallback", W + "txbxContent"}
-_HEADING = re.compile(r"^(?:heading|überschrift|titre)\s*(\d)$")
+_HEADING = re.compile(r"^heading\s*(\d)$")
 _QUOTES = {"quote", "intense quote", "quotations", "block text", "block quote"}
 _CODE_STYLE = re.compile(r"code|preformatted|source text|verbatim|monospace|^macro", re.IGNORECASE)
 _MONOSPACE = re.compile(
@@ -42,6 +42,15 @@ _MONOSPACE = re.compile(
 )
 _HYPERLINK = re.compile(r'HYPERLINK\s+(?:\\[a-z]\s+)*"([^"]+)"', re.IGNORECASE)
 _LIST_DEPTH = re.compile(r"^list (?:bullet|number|continue)\s*(\d)$")
+
+
+def _first_value(holders: list, tag: str) -> str | None:
+    """The ``w:val`` of the first ``tag`` found in ``holders`` (elements or None), in order."""
+    for holder in holders:
+        found = holder.find(W + tag) if holder is not None else None
+        if found is not None:
+            return found.get(W + "val")
+    return None
 
 
 def _on(element) -> bool | None:
@@ -305,27 +314,12 @@ class _Reader:
             outline = self.styles.first(style_id, W + "outlineLvl")
         if outline is not None and int(outline.get(W + "val", "9")) < 6:
             return {"kind": Kind.HEADING, "level": int(outline.get(W + "val")) + 1}
-        num_pr = ppr.find(W + "numPr") if ppr is not None else None
-        style_num = self.styles.first(style_id, W + "numPr")
-        num_id_el = next(
-            (
-                n.find(W + "numId")
-                for n in (num_pr, style_num)
-                if n is not None and n.find(W + "numId") is not None
-            ),
-            None,
-        )
-        num_id = num_id_el.get(W + "val") if num_id_el is not None else None
+        # list numbering: the paragraph's own, else its style's
+        numbering = [ppr.find(W + "numPr") if ppr is not None else None]
+        numbering.append(self.styles.first(style_id, W + "numPr"))
+        num_id = _first_value(numbering, "numId")
         if num_id and num_id != "0":
-            ilvl_el = next(
-                (
-                    n.find(W + "ilvl")
-                    for n in (num_pr, style_num)
-                    if n is not None and n.find(W + "ilvl") is not None
-                ),
-                None,
-            )
-            ilvl = int(ilvl_el.get(W + "val", "0")) if ilvl_el is not None else 0
+            ilvl = int(_first_value(numbering, "ilvl") or "0")
             ordered, number = self.numbering.item(num_id, ilvl)
             depth = ilvl + 1
             for name in names:
