@@ -98,6 +98,26 @@ def project(tmp_path, installed_packages) -> Project:
     return new_project(tmp_path, installed_packages)
 
 
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, installed_packages) -> Project:
+    """A project of structured sources (Markdown, Word, Word re-saved by LibreOffice when it
+    is installed), built into every output; one per test module."""
+    from sources import SOFFICE, resave_with_libreoffice, write_docx, write_markdown
+
+    project = new_project(tmp_path_factory.mktemp("publishing"), installed_packages)
+    seeds = project.root / "seeds"
+    for path in seeds.iterdir():
+        path.unlink()
+    write_markdown(seeds)
+    word = write_docx(seeds)
+    if SOFFICE:
+        resave_with_libreoffice(word, project.root, "resaved")
+        shutil.move(project.root / "resaved.docx", seeds / "resaved.docx")
+    result = project.run("build")
+    assert result.code == 0, result.err
+    return project
+
+
 @pytest.fixture
 def bare_project(tmp_path) -> Project:
     """The repository's seeds and glossary, with no model installed."""

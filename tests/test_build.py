@@ -23,6 +23,12 @@ FILES = [
     f"{NAME}.zh-Hant_en.md",
     f"{NAME}.qa.json",
 ]
+READERS_FILES = [
+    f"{NAME}.zh-Hans_en.html",
+    f"{NAME}.zh-Hant_en.html",
+    f"{NAME}.zh-Hans_en.epub",
+    f"{NAME}.zh-Hant_en.epub",
+]
 
 
 def segments_of(project: Project) -> list[dict]:
@@ -45,7 +51,7 @@ def markdown_blocks(path) -> list[str]:
 def test_build_writes_aligned_editions(project):
     result = project.run("build")
     assert result.code == 0, result.err
-    assert sorted(p.name for p in project.dist.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in project.dist.iterdir()) == sorted(FILES + READERS_FILES)
     segments = segments_of(project)
     convert = opencc.OpenCC("s2twp.json").convert
 
@@ -85,7 +91,7 @@ def test_markdown_is_the_article_in_order_with_english_after_each_paragraph(proj
     for index, group in paragraphs.items():
         chinese = "".join(s["source"] for s in group)
         english = " ".join(english_of[s["id"]] for s in group)
-        expected += [f"# {chinese}", f"*{english}*"] if index == 0 else [chinese, english]
+        expected += [f"# {chinese}", f"# {english}"] if index == 0 else [chinese, english]
     assert markdown_blocks(project.dist / FILES[1]) == expected
     hant = markdown_blocks(project.dist / FILES[3])
     assert len(hant) == len(expected) and hant[1::2] == expected[1::2]
@@ -213,7 +219,8 @@ def test_help_is_instant_because_heavy_imports_are_lazy(project):
     code = (
         "import sys, bilingual.cli\n"
         "bilingual.cli._parser()\n"
-        "heavy = {'ctranslate2', 'docx', 'opencc', 'argostranslate', 'yaml', 'numpy'}\n"
+        "heavy = {'ctranslate2', 'docx', 'opencc', 'argostranslate', 'yaml', 'numpy',\n"
+        "         'markdown_it', 'ebooklib', 'lxml'}\n"
         "print(sorted(heavy & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

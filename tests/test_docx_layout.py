@@ -16,7 +16,7 @@ from conftest import REPO, Project, libreoffice
 
 NAME = "zhou-hongyi-on-sora"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-ARTIFACTS = REPO / "test-artifacts"
+ARTIFACTS = REPO / "tests" / "artifacts"
 MARGIN_TWIPS = round(1.5 / 2.54 * 1440)
 
 

@@ -83,10 +83,14 @@ def test_empty_sources_are_skipped_with_a_warning(project):
 
 def test_other_files_in_seeds_are_ignored_with_a_note(project):
     (project.root / "seeds" / "photo.jpg").write_bytes(b"\xff\xd8\xff")
-    (project.root / "seeds" / "notes.docx").write_bytes(b"PK")
+    (project.root / "seeds" / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (project.root / "seeds" / "~$notes.docx").write_bytes(
+        b"\x05Word lock file"
+    )  # Word's owner file
     result = project.run("build")
-    assert result.code == 0
-    assert "seeds/photo.jpg: ignored" in result.err and "seeds/notes.docx: ignored" in result.err
+    assert result.code == 0, result.err
+    assert "seeds/photo.jpg: ignored" in result.err and "seeds/notes.pdf: ignored" in result.err
+    assert "~$notes.docx" not in result.err
 
 
 @pytest.mark.parametrize("kind", ["png", "elf", "latin-1"])

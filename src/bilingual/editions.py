@@ -138,7 +138,9 @@ def identity_of(name: str, edition: Edition, opencc: str | None, rows: Sequence[
 
 
 def _title(document: Document, edition: Edition) -> str:
-    """The first paragraph, in the edition's script."""
+    """The document's title (its metadata, else its first paragraph), in the edition's script."""
+    if document.title:
+        return (document.traditional_title if edition.traditional else None) or document.title
     if not document.paragraphs:
         return document.name
     first = document.paragraphs[0]

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 
-from bilingual.document import Document, Paragraph, Replacement, Segment, TermHit
+from bilingual.document import Document, Replacement, Segment, TermHit
+from bilingual.spans import through_replacements
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,12 @@ def correct_variants(document: Document, glossary: Glossary) -> Document:
     """Glossary stage, part 1 (before segmentation): variants become their terms."""
     paragraphs = []
     for paragraph in document.paragraphs:
+        if not paragraph.kind.translated:  # code is copied as written
+            paragraphs.append(paragraph)
+            continue
         text, replacements = glossary.correct(paragraph.text)
-        paragraphs.append(Paragraph(paragraph.index, text, paragraph.segments, replacements))
+        spans = through_replacements(paragraph.spans, replacements)
+        paragraphs.append(replace(paragraph, text=text, replacements=replacements, spans=spans))
     return replace(document, paragraphs=tuple(paragraphs))
 
 
@@ -166,7 +171,7 @@ def protect(segment: Segment) -> str:
     return " ".join("".join(pieces).split())
 
 
-def _term_pattern(en: str, flags: int = 0) -> re.Pattern[str]:
+def term_pattern(en: str, flags: int = 0) -> re.Pattern[str]:
     """``en`` as a whole word (or words, any spacing), plural allowed: "large models" holds it."""
     body = r"\s+".join(re.escape(word) for word in en.split())
     left = r"(?<![^\W_])" if _is_latin(en[0]) else ""
@@ -189,7 +194,7 @@ def restore(english: str, hits: Sequence[TermHit]) -> str:
     A capital the sentence needs (the term opens a sentence) and a plural ending are kept.
     """
     for en in {hit.en for hit in hits}:
-        english = _term_pattern(en, re.IGNORECASE).sub(partial(_spell, en), english)
+        english = term_pattern(en, re.IGNORECASE).sub(partial(_spell, en), english)
     return english
 
 
@@ -200,8 +205,8 @@ def missing_terms(english: str, hits: Sequence[TermHit]) -> list[TermHit]:
         if hit.zh in seen:
             continue
         seen.add(hit.zh)
-        pattern = _term_pattern(hit.en)
-        capitalised = _term_pattern(hit.en[:1].upper() + hit.en[1:])
+        pattern = term_pattern(hit.en)
+        capitalised = term_pattern(hit.en[:1].upper() + hit.en[1:])
         if not (pattern.search(english) or capitalised.search(english)):
             missing.append(hit)
     return missing

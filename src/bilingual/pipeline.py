@@ -1,4 +1,5 @@
-"""The build, wired: read -> glossary -> segment -> translate -> traditional -> qa -> write.
+"""The build, wired: read -> glossary -> segment -> translate -> traditional -> qa -> formatting
+-> write.
 
 Everything that can be refused (glossary, sources, model) is checked before anything is
 translated; outputs are staged as temporary files and renamed into ``dist/`` only when all of
@@ -83,7 +84,7 @@ def discover_sources(seeds: Path) -> tuple[list[Path], list[str]]:
     sources: list[Path] = []
     notes: list[str] = []
     for path in sorted(seeds.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith((".", "~$")) or not path.is_file():  # ~$: Word's lock files
             continue
         if path.suffix.lower() in SOURCE_SUFFIXES:
             check_file_name(path)
@@ -257,6 +258,7 @@ class StagedOutputs:
                 self.store.record(edition_table(document, edition))
             self.dist.mkdir(parents=True, exist_ok=True)
             for target, write in targets(document, self.dist, self.outputs, self.options):
+                target.parent.mkdir(parents=True, exist_ok=True)  # e.g. dist/NAME.assets/
                 self.pending.append((staged(target, write), target))
         except OSError as exc:
             raise _cannot_write(exc, self.dist) from None
@@ -309,6 +311,7 @@ def _document_report(document: Document, counts) -> dict:
 def build(settings: Settings, progress: Progress) -> Report:
     from bilingual.cache import TranslationCache
     from bilingual.editor_notes import attach_editor_notes
+    from bilingual.formatting import carry_document
     from bilingual.memory import TranslationMemory
     from bilingual.qa import check_document
     from bilingual.traditional import convert_document
@@ -370,7 +373,7 @@ def build(settings: Settings, progress: Progress) -> Report:
                 with timed("traditional"):
                     group = [convert_document(d, settings.traditional) for d in group]
                 with timed("qa"):
-                    group = [check_document(d) for d in group]
+                    group = [carry_document(check_document(d)) for d in group]
                 with timed("write"):
                     for document in group:
                         outputs.add(document)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from bilingual.document import Document, Segment
+from bilingual.document import Document, Segment, Span
 
 CONFIGS = {
     "s2twp": "Taiwan standard, with Taiwanese phrases (default)",
@@ -31,17 +31,58 @@ def converter(config: str):
 
 
 def to_traditional(segment: Segment, config: str) -> str:
+    return convert_segment(segment, config)[0]
+
+
+def convert_segment(segment: Segment, config: str) -> tuple[str, tuple[Span, ...]]:
+    """The segment in Traditional Chinese, and its spans moved onto that text.
+
+    OpenCC also converts the stretches between span edges on their own, so every edge has an
+    exact place in the result (s2twp may change a phrase's length: 软件 -> 軟體, U盘 -> 隨身碟).
+    """
     convert = converter(config).convert
-    pieces, last = [], 0
-    for hit in segment.terms:
-        pieces.append(convert(segment.source[last : hit.start]) if hit.start > last else "")
-        pieces.append(hit.zh_hant or convert(hit.zh))
-        last = hit.end
-    pieces.append(convert(segment.source[last:]) if last < len(segment.source) else "")
-    return "".join(pieces)
+    source = segment.source
+    edges = sorted({e for s in segment.spans for e in (s.start, s.end)} | {0, len(source)})
+    where = {0: 0}  # source offset -> offset in the result
+    pieces: list[str] = []
+    length = 0
+
+    def emit(text: str) -> None:
+        nonlocal length
+        pieces.append(text)
+        length += len(text)
+
+    last = 0
+    stretches = [(h.start, h.end, h) for h in segment.terms] + [(len(source), len(source), None)]
+    for start, end, hit in stretches:
+        cuts = [e for e in edges if last < e < start] + ([start] if start > last else [])
+        for cut in cuts:
+            emit(convert(source[last:cut]))
+            where[cut] = length
+            last = cut
+        if hit is not None:
+            where[start] = length
+            emit(hit.zh_hant or convert(hit.zh))
+            for e in edges:
+                if start < e < end:
+                    where[e] = length  # an edge inside a term: the term's end
+            where[end] = length
+            last = end
+    spans = tuple(
+        replace(s, start=where[s.start], end=where[s.end])
+        for s in segment.spans
+        if where[s.start] < where[s.end]
+    )
+    return "".join(pieces), spans
 
 
 def convert_document(document: Document, config: str = "s2twp") -> Document:
     """The Traditional stage."""
-    converted = document.map_segments(lambda s: replace(s, traditional=to_traditional(s, config)))
-    return replace(converted, traditional_config=config)
+
+    def traditional(segment: Segment) -> Segment:
+        text, spans = convert_segment(segment, config)
+        return replace(segment, traditional=text, traditional_spans=spans)
+
+    converted = document.map_segments(traditional)
+    title = converter(config).convert(document.title) if document.title else None
+    return replace(converted, traditional_config=config, traditional_title=title)

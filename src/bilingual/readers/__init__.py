@@ -13,23 +13,30 @@ from bilingual.document import Document
 from bilingual.errors import InputError
 from bilingual.registry import Entry, Registry
 
+# A long feature is ~50 KB; 5 MB (~1.7 million characters) is a book, not an article, and its
+# DOCX would be unusable. Refusing beats a build that runs for hours.
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class ReaderInfo:
     description: str
+    max_bytes: int = MAX_SOURCE_BYTES  # a Word file carries its pictures: it may be larger
 
 
 READERS: Registry[ReaderInfo] = Registry(
     "reader",
     [
         Entry(".txt", "bilingual.readers.text:read", ReaderInfo("plain text, a paragraph a line")),
+        Entry(".md", "bilingual.readers.markdown:read", ReaderInfo("CommonMark Markdown")),
+        Entry(
+            ".docx",
+            "bilingual.readers.docx_reader:read",
+            ReaderInfo("a Word document", max_bytes=50 * 1024 * 1024),
+        ),
     ],
 )
 SOURCE_SUFFIXES = tuple(READERS)
-
-# A long feature is ~50 KB; 5 MB (~1.7 million characters) is a book, not an article, and its
-# DOCX would be unusable. Refusing beats a build that runs for hours.
-MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 
 def read_source(path: Path, name: str | None = None) -> Document:
@@ -41,10 +48,11 @@ def read_source(path: Path, name: str | None = None) -> Document:
         )
     try:
         size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
+        limit = READERS[suffix].info.max_bytes
+        if size > limit:
             raise InputError(
                 f"{path}: {size / 2**20:.0f} MB is more than the "
-                f"{MAX_SOURCE_BYTES // 2**20} MB a source may be; split it into articles"
+                f"{limit // 2**20} MB a source may be; split it into articles"
             )
         data = path.read_bytes()
     except OSError as exc:

@@ -15,7 +15,7 @@ import unicodedata
 from bilingual.document import Cleaned
 
 _AS_SPACE = {"\x0b", "\x0c", "\x85"}
-_UNSUPPORTED = re.compile(
+UNSUPPORTED = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
     + "]"
@@ -50,12 +50,12 @@ def replacement(char: str) -> str:
 
 def clean_text(text: str) -> tuple[str, tuple[Cleaned, ...]]:
     """``text`` without unsupported characters, and each one removed or replaced."""
-    if not _UNSUPPORTED.search(text):
+    if not UNSUPPORTED.search(text):
         return text, ()
     found: list[Cleaned] = []
     line, line_start = 1, 0
     last = 0
-    for match in _UNSUPPORTED.finditer(text):
+    for match in UNSUPPORTED.finditer(text):
         start = match.start()
         line += text.count("\n", last, start)
         newline = text.rfind("\n", 0, start)
@@ -63,4 +63,4 @@ def clean_text(text: str) -> tuple[str, tuple[Cleaned, ...]]:
         last = start
         char = match.group()
         found.append(Cleaned(line, start - line_start + 1, char, replacement(char)))
-    return _UNSUPPORTED.sub(lambda m: replacement(m.group()), text), tuple(found)
+    return UNSUPPORTED.sub(lambda m: replacement(m.group()), text), tuple(found)

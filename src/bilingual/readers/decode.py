@@ -87,3 +87,13 @@ def decode_source(path: Path, data: bytes) -> DecodedText:
         raise InputError(f"{path}: binary data, not text; remove it from the sources")
     text, cleaned = clean_text(decoded.text)
     return DecodedText(text, decoded.encoding, cleaned)
+
+
+def file_date(path: Path) -> str | None:
+    """The file's modification date, YYYY-MM-DD (UTC), for a source without one of its own."""
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    except OSError:
+        return None

@@ -2,7 +2,9 @@
 
 A new output format is one module with ``write(document, edition, path, options)`` and one line
 in ``WRITERS``; ``outputs`` in ``bilingual.toml`` (or ``build --outputs``) picks what a build
-writes. A writer never re-segments or re-translates, and writes only the path it is given.
+writes. A writer never re-segments or re-translates, and writes only the path it is given; a
+writer whose output refers to picture files (``copies_images``) gets them copied once per
+document into ``NAME.assets/``, staged and renamed like every other output.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class WriterInfo:
     description: str
     suffix: str  # the file name's ending, e.g. "docx", "qa.json"
     per_edition: bool  # one file per edition (NAME.zh-Hans_en.SUFFIX) or per document (NAME.SUFFIX)
+    copies_images: bool = False  # refers to pictures in dist/NAME.assets/ rather than embedding
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,22 @@ WRITERS: Registry[WriterInfo] = Registry(
         Entry(
             "md",
             "bilingual.writers.markdown_writer:write",
-            WriterInfo("readers' Markdown, Chinese then English", "md", per_edition=True),
+            WriterInfo(
+                "readers' Markdown, Chinese then English",
+                "md",
+                per_edition=True,
+                copies_images=True,
+            ),
+        ),
+        Entry(
+            "html",
+            "bilingual.writers.html_writer:write",
+            WriterInfo("readers' web page, one self-contained file", "html", per_edition=True),
+        ),
+        Entry(
+            "epub",
+            "bilingual.writers.epub_writer:write",
+            WriterInfo("readers' EPUB 3 e-book", "epub", per_edition=True),
         ),
         Entry(
             "qa",
@@ -76,8 +94,12 @@ def targets(
 ) -> list[tuple[Path, Write]]:
     """Every file ``outputs`` asks for, as (target path, function writing it to a given path)."""
     out: list[tuple[Path, Write]] = []
+    copies = {}
     for name in outputs:
         entry = WRITERS[name]
+        if entry.info.copies_images:
+            for image in document.images:
+                copies[dist / assets_folder(document) / image.file_name] = image.data
         write = entry.load()
         editions: tuple[Edition | None, ...] = EDITIONS if entry.info.per_edition else (None,)
         for edition in editions:
@@ -87,7 +109,20 @@ def targets(
                     _bind(write, document, edition, options),
                 )
             )
+    out += [(target, _copy(data)) for target, data in copies.items()]
     return out
+
+
+def assets_folder(document: Document) -> str:
+    """The folder beside the outputs that holds copies of the document's pictures."""
+    return f"{document.name}.assets"
+
+
+def _copy(data: bytes) -> Write:
+    def copy(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return copy
 
 
 def _bind(

@@ -1,0 +1,104 @@
+"""Building one block's plain text and its spans, as the structured readers walk its runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bilingual.document import Span, SpanKind
+
+_BREAK = "\n"
+
+
+def _is_cjk(char: str) -> bool:
+    """Han, kana, CJK punctuation and full-width forms: no space between them."""
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFFEF
+        or code >= 0x20000
+    )
+
+
+@dataclass
+class InlineText:
+    """Plain text with spans; a line break inside a block becomes nothing between two CJK
+    characters (Chinese has no spaces) and one space elsewhere."""
+
+    parts: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    _open: list[tuple[SpanKind, int, str | None]] = field(default_factory=list)
+
+    @property
+    def length(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def add(self, text: str) -> None:
+        if text:
+            self.parts.append(text)
+
+    def extend(self, other: InlineText) -> None:
+        """``other``'s text and spans after this one's."""
+        offset = self.length
+        self.parts.extend(other.parts)
+        self.spans.extend(s.shifted(offset) for s in other.spans)
+
+    def line_break(self) -> None:
+        self.parts.append(_BREAK)
+
+    def open(self, kind: SpanKind, url: str | None = None) -> None:
+        self._open.append((kind, self.length, url))
+
+    def close(self, kind: SpanKind) -> None:
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] is kind:
+                _, start, url = self._open.pop(i)
+                if self.length > start:
+                    self.spans.append(Span(kind, start, self.length, url))
+                return
+
+    def span(self, kind: SpanKind, text: str, url: str | None = None) -> None:
+        """``text`` formatted as ``kind`` as a whole (inline code, a whole run)."""
+        self.open(kind, url)
+        self.add(text)
+        self.close(kind)
+
+    def result(self) -> tuple[str, tuple[Span, ...]]:
+        """The trimmed text, line breaks resolved, and the spans on it (outer first)."""
+        raw = "".join(self.parts)
+        new_offset = [0] * (len(raw) + 1)
+        out: list[str] = []
+        for i, char in enumerate(raw):
+            new_offset[i] = len(out)
+            if char in " \t" and (not out or out[-1] == " "):
+                continue  # runs of spaces (a picture taken out, a tab) are one
+            if char == "\t":
+                out.append(" ")
+            elif char == _BREAK:
+                before = raw[:i].rstrip(" \n")[-1:]
+                after = raw[i + 1 :].lstrip(" \n")[:1]
+                joined = (before and after and _is_cjk(before) and _is_cjk(after)) or (
+                    out and out[-1] == " "
+                )
+                if not joined:
+                    out.append(" ")
+            else:
+                out.append(char)
+        new_offset[len(raw)] = len(out)
+        text = "".join(out)
+        lead = len(text) - len(text.lstrip())
+        stripped = text.strip()
+        spans = []
+        for s in self.spans:
+            start = min(max(new_offset[s.start] - lead, 0), len(stripped))
+            end = min(max(new_offset[s.end] - lead, 0), len(stripped))
+            # formatting never starts or ends on white space
+            while start < end and stripped[start].isspace():
+                start += 1
+            while end > start and stripped[end - 1].isspace():
+                end -= 1
+            if start < end:
+                spans.append(Span(s.kind, start, end, s.url))
+        spans.sort(key=lambda s: (s.start, -s.end))
+        return stripped, tuple(spans)

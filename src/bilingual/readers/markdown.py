@@ -1,0 +1,203 @@
+"""The Markdown reader: CommonMark (markdown-it-py) into blocks with inline spans.
+
+A block's ``index`` is its first source line (0-based, front matter counted), so segment IDs
+name the line an editor finds the sentence on. YAML front matter (between ``---`` lines at the
+top) may give ``title`` and ``date``. Pictures are read from beside the source; a picture inside
+a line of text becomes its own block after that text. GitHub-style tables are read too (their
+cells are blocks, numbered on along the row's line). Inline HTML tags are left out (their text
+stays); line breaks inside a block join the text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bilingual.document import Document, Kind, Paragraph, SpanKind
+from bilingual.errors import InputError
+from bilingual.readers.decode import decode_source, file_date
+from bilingual.readers.images import ImageNames, image_file
+from bilingual.readers.inline import InlineText
+
+_FRONT = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_INLINE_SPANS = {"em": SpanKind.EMPHASIS, "strong": SpanKind.STRONG, "link": SpanKind.LINK}
+
+
+def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
+    """The front matter as a mapping, and the text with its lines blanked (lines keep numbers)."""
+    if not text.startswith("---"):
+        return {}, text
+    match = _FRONT.match(text)
+    if match is None:
+        raise InputError(
+            f"{path}:1: front matter opened with '---' is never closed; "
+            "end it with a '---' line or remove the first line"
+        )
+    import yaml
+
+    try:
+        data = yaml.safe_load(match["body"] or "") or {}
+    except yaml.YAMLError as exc:
+        # where the problem starts (an unclosed bracket), else where YAML noticed it
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise InputError(f"{path}:{line}: front matter: {problem}; fix the YAML") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}:2: front matter must be 'key: value' lines; fix the YAML")
+    blank = "\n" * match.group(0).count("\n")
+    return data, blank + text[match.end() :]
+
+
+def _date(value: Any) -> str | None:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str) and re.match(r"\d{4}-\d\d-\d\d", value):
+        return value[:10]
+    return None
+
+
+@dataclass
+class _Context:
+    quote: int = 0
+    lists: list[list] = field(default_factory=list)  # [ordered, next number, item_pending]
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.names = ImageNames()
+        self.blocks: list[Paragraph] = []
+        self.context = _Context()
+        self.cell: tuple[int, int] | None = None  # inside a table cell: (row, column)
+
+    def where(self, line: int) -> str:
+        return f"{self.path}:{line + 1}"
+
+    def container(self, kind: Kind) -> dict[str, Any]:
+        """Where a block sits: quote depth, list depth; the first paragraph of an item."""
+        fields: dict[str, Any] = {"quote": self.context.quote, "depth": len(self.context.lists)}
+        if self.cell is not None and kind is Kind.PARAGRAPH:
+            return {**fields, "kind": Kind.TABLE_CELL, "cell": self.cell}
+        if self.context.lists:
+            ordered, number, pending = self.context.lists[-1]
+            fields["ordered"] = ordered
+            if pending and kind is Kind.PARAGRAPH:
+                self.context.lists[-1][2] = False
+                return {**fields, "kind": Kind.LIST_ITEM, "number": number}
+        if kind is Kind.PARAGRAPH and self.context.quote:
+            kind = Kind.QUOTE
+        return {**fields, "kind": kind}
+
+    def inline(self, token, line: int, kind: Kind, level: int = 0) -> None:
+        text = InlineText()
+        images = []
+        for child in token.children or []:
+            name = child.type
+            if name in ("text", "text_special"):
+                text.add(child.content)
+            elif name in ("softbreak", "hardbreak"):
+                text.line_break()
+            elif name == "code_inline":
+                text.span(SpanKind.CODE, child.content)
+            elif name.endswith("_open") and name[:-5] in _INLINE_SPANS:
+                text.open(_INLINE_SPANS[name[:-5]], child.attrs.get("href"))
+            elif name.endswith("_close") and name[:-6] in _INLINE_SPANS:
+                text.close(_INLINE_SPANS[name[:-6]])
+            elif name == "image":
+                alt = "".join(c.content for c in child.children or [] if c.type == "text")
+                src = str(child.attrs.get("src", ""))
+                images.append((alt, image_file(src, self.path, self.where(line), self.names)))
+            elif name == "html_inline" and _BR.match(child.content):
+                text.line_break()
+            # other inline HTML: the tag is left out, the text around it stays
+        plain, spans = text.result()
+        fields = self.container(kind)
+        if plain or fields["kind"] is Kind.TABLE_CELL:  # an empty cell keeps its place
+            self.blocks.append(Paragraph(line, plain, level=level, spans=spans, **fields))
+        for alt, image in images:
+            alt_plain, _ = _plain(alt)
+            picture = {**fields, "kind": Kind.IMAGE}
+            self.blocks.append(Paragraph(line, alt_plain, image=image, **picture))
+
+    def read(self, tokens) -> tuple[Paragraph, ...]:
+        lists = self.context.lists
+        heading = 0
+        row = column = -1
+        for token in tokens:
+            kind = token.type
+            line = token.map[0] if token.map else 0
+            if kind in ("bullet_list_open", "ordered_list_open"):
+                start = int(token.attrs.get("start", 1) or 1)
+                lists.append([kind == "ordered_list_open", start - 1, False])
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif kind == "list_item_open":
+                lists[-1][1] += 1
+                lists[-1][2] = True
+            elif kind == "blockquote_open":
+                self.context.quote += 1
+            elif kind == "blockquote_close":
+                self.context.quote -= 1
+            elif kind == "heading_open":
+                heading = int(token.tag[1:])
+            elif kind == "heading_close":
+                heading = 0
+            elif kind == "table_open":
+                row = -1
+            elif kind == "tr_open":
+                row, column = row + 1, -1
+            elif kind in ("th_open", "td_open"):
+                column += 1
+                self.cell = (row, column)
+            elif kind in ("th_close", "td_close"):
+                self.cell = None
+            elif kind == "inline":
+                block = Kind.HEADING if heading else Kind.PARAGRAPH
+                self.inline(token, line, block, heading)
+            elif kind in ("fence", "code_block"):
+                fields = self.container(Kind.CODE)
+                code = token.content.rstrip("\n")
+                self.blocks.append(Paragraph(line, code, info=token.info.strip(), **fields))
+            elif kind == "html_block":
+                html = token.content.rstrip("\n")
+                self.blocks.append(Paragraph(line, html, **self.container(Kind.HTML)))
+            elif kind == "hr":
+                self.blocks.append(Paragraph(line, "", **self.container(Kind.RULE)))
+        return tuple(self.blocks)
+
+
+def _plain(text: str) -> tuple[str, tuple]:
+    inline = InlineText()
+    inline.add(text)
+    return inline.result()
+
+
+def parse(text: str, path: Path) -> tuple[tuple[Paragraph, ...], dict[str, Any]]:
+    from markdown_it import MarkdownIt
+
+    meta, body = front_matter(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)
+    return _Reader(path).read(tokens), meta
+
+
+def read(path: Path, data: bytes, name: str) -> Document:
+    """A Markdown source's bytes as a Document (no segments yet)."""
+    decoded = decode_source(path, data)
+    blocks, meta = parse(decoded.text.lstrip("\ufeff"), path)
+    title = meta.get("title")
+    return Document(
+        name,
+        str(path),
+        blocks,
+        decoded.encoding,
+        title=str(title).strip() if title else None,
+        date=_date(meta.get("date")) or file_date(path),
+        cleaned=decoded.cleaned,
+    )

@@ -1,0 +1,84 @@
+"""Inline spans as offsets: cut them to a slice, move them through text edits, join pieces.
+
+Pure functions over ``document.Span`` shared by the stages that change text (glossary variants,
+segmentation, the Traditional conversion) and the writers that render formatting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from bilingual.document import Replacement, Span
+
+
+def clip(spans: Iterable[Span], start: int, end: int) -> tuple[Span, ...]:
+    """The parts of ``spans`` inside ``[start, end)``, with offsets relative to ``start``."""
+    out = []
+    for span in spans:
+        s, e = max(span.start, start), min(span.end, end)
+        if s < e:
+            out.append(replace(span, start=s - start, end=e - start))
+    return tuple(out)
+
+
+def through_replacements(spans: Sequence[Span], replacements: Sequence[Replacement]) -> tuple:
+    """``spans`` of a text moved onto the text after ``replacements`` (glossary variants
+    corrected; offsets in each replacement are into the new text, in order)."""
+    if not replacements or not spans:
+        return tuple(spans)
+    edits = []  # (old start, old end, new start, new end)
+    shift = 0
+    for r in replacements:
+        old_start = r.start - shift
+        edits.append((old_start, old_start + len(r.variant), r.start, r.end))
+        shift += (r.end - r.start) - len(r.variant)
+
+    def move(offset: int, is_end: bool) -> int:
+        moved = offset
+        for old_start, old_end, new_start, new_end in edits:
+            if offset >= old_end:
+                moved = offset + (new_end - old_end)
+            elif offset > old_start:  # inside a replaced variant: to its edge
+                return new_end if is_end else new_start
+            else:
+                break
+        return moved
+
+    return tuple(
+        replace(s, start=move(s.start, False), end=move(s.end, True))
+        for s in spans
+        if move(s.start, False) < move(s.end, True)
+    )
+
+
+def join(pieces: Sequence[tuple[str, Sequence[Span]]], separator: str = "") -> tuple[str, tuple]:
+    """Texts with their spans joined into one text; a span split at a piece's edge (the same
+    formatting ending where it starts again, with only white space between) becomes one."""
+    text = ""
+    spans: list[Span] = []
+    for n, (piece, piece_spans) in enumerate(pieces):
+        if n and piece and text and not text[-1].isspace():
+            text += separator
+        offset = len(text)
+        for span in piece_spans:
+            moved = span.shifted(offset)
+            joined = next(
+                (
+                    i
+                    for i, s in enumerate(spans)
+                    if s.kind is moved.kind and s.url == moved.url and not text[s.end :].strip()
+                ),
+                None,
+            )
+            if joined is not None and moved.start == offset:
+                spans[joined] = replace(spans[joined], end=moved.end)
+            else:
+                spans.append(moved)
+        text += piece
+    return text, tuple(spans)
+
+
+def nested(spans: Iterable[Span]) -> list[Span]:
+    """Spans ordered for rendering: by start, outer (longer) first."""
+    return sorted(spans, key=lambda s: (s.start, -s.end))

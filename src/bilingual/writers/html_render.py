@@ -1,0 +1,204 @@
+"""The bilingual article as HTML blocks, shared by the web page and the EPUB.
+
+Every text block is a ``div.pair`` holding the Chinese and the English as the source's element
+(``h1``-``h6``, ``p``), each with its ``lang``; each sentence is a ``span.s`` whose ``data-id`` is
+its segment ID, in both languages. Block quotes and lists are real ``blockquote``/``ul``/``ol``/
+``li``. Code and HTML blocks are shown once, as code. The output is XHTML-compatible (quoted
+attributes, closed empty elements), so the EPUB can use it as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import escape
+
+from bilingual.document import Document, Image, Kind, Paragraph, Span, SpanKind
+from bilingual.editions import Edition
+from bilingual.writers.blocks import (
+    Container,
+    Piece,
+    chinese_pieces,
+    containers,
+    english_pieces,
+    joined,
+    render_inline,
+)
+
+ImageSource = Callable[[Image], str]
+LinkFilter = Callable[[str], bool]
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")
+_COMMENTS = re.compile(r"(?:\s*<!--.*?-->\s*)+", re.DOTALL)
+
+
+def _open_tag(span: Span) -> str:
+    if span.kind is SpanKind.LINK:
+        return f'<a href="{escape(span.url or "", quote=True)}">'
+    return {SpanKind.EMPHASIS: "<em>", SpanKind.STRONG: "<strong>", SpanKind.CODE: "<code>"}[
+        span.kind
+    ]
+
+
+def _close_tag(span: Span) -> str:
+    return {
+        SpanKind.LINK: "</a>",
+        SpanKind.EMPHASIS: "</em>",
+        SpanKind.STRONG: "</strong>",
+        SpanKind.CODE: "</code>",
+    }[span.kind]
+
+
+def absolute(url: str) -> bool:
+    """A link that leads somewhere outside the page (``https:``, ``mailto:``)."""
+    return bool(_SCHEME.match(url))
+
+
+def inline_html(text: str, spans: tuple[Span, ...], links: LinkFilter = bool) -> str:
+    """``text`` with its spans as HTML; links that ``links`` refuses are left as text."""
+    kept = tuple(s for s in spans if s.kind is not SpanKind.LINK or links(s.url or ""))
+    return render_inline(
+        text, kept, lambda s, e: escape(text[s:e], quote=False), _open_tag, _close_tag
+    )
+
+
+def _sentences(pieces: list[Piece], separator: str, links: LinkFilter) -> str:
+    return separator.join(
+        f'<span class="s" data-id="{p.id}">{inline_html(p.text, p.spans, links)}</span>'
+        for p in pieces
+    )
+
+
+def _pair(
+    tag: str, chinese: str, english: str, lang: str, css: str, anchor: str, wrapper: str = "div"
+) -> str:
+    ident = f' id="{anchor}"' if anchor else ""
+    out = [f'<{wrapper} class="pair {css}"{ident}>', f'<{tag} lang="{lang}">{chinese}</{tag}>']
+    if english:
+        out.append(f'<{tag} lang="en">{english}</{tag}>')
+    out.append(f"</{wrapper}>")
+    return "".join(out)
+
+
+def anchor(paragraph: Paragraph) -> str:
+    return paragraph.segments[0].id if paragraph.segments else f"b{paragraph.index + 1:03d}"
+
+
+def block_html(
+    paragraph: Paragraph, edition: Edition, image_source: ImageSource, links: LinkFilter = bool
+) -> str:
+    lang = edition.code
+    kind = paragraph.kind
+    if kind is Kind.HTML and _COMMENTS.fullmatch(paragraph.text):
+        return ""  # invisible in the source's own rendering too
+    if kind in (Kind.CODE, Kind.HTML):
+        css = "code" if kind is Kind.CODE else "code html-source"
+        info = f' data-lang="{escape(paragraph.info, quote=True)}"' if paragraph.info else ""
+        code = escape(paragraph.text, quote=False)
+        return f'<pre class="{css}" translate="no"{info}><code>{code}</code></pre>'
+    if kind is Kind.RULE:
+        return "<hr/>"
+    chinese = _sentences(chinese_pieces(paragraph, edition), "", links)
+    english = _sentences(english_pieces(paragraph), " ", links)
+    if kind is Kind.IMAGE and paragraph.image is not None:
+        image = paragraph.image
+        alt = escape(joined(chinese_pieces(paragraph, edition), "")[0], quote=True)
+        if image.remote:
+            href = escape(image.src, quote=True)
+            picture = f'<a class="remote-image" href="{href}">{href}</a>'
+        else:
+            source = escape(image_source(image), quote=True)
+            picture = f'<img src="{source}" alt="{alt}"/>'
+        caption = (
+            _pair("p", chinese, english, lang, "caption", "", wrapper="figcaption")
+            if chinese
+            else ""
+        )
+        return f'<figure id="{anchor(paragraph)}">{picture}{caption}</figure>'
+    if kind is Kind.TABLE_CELL:  # stacked: a cell is too narrow to split
+        english_part = f'<p lang="en">{english}</p>' if english else ""
+        return f'<div class="cell"><p lang="{lang}">{chinese}</p>{english_part}</div>'
+    tag = f"h{paragraph.level}" if kind is Kind.HEADING else "p"
+    return _pair(tag, chinese, english, lang, kind.value, anchor(paragraph))
+
+
+def _table(previous: Paragraph | None, block: Paragraph | None) -> tuple[str, str]:
+    """The table markup between two blocks: (to close before the block's containers change,
+    to open after): a table's end, a table's start, a new row."""
+    before = previous.cell if previous is not None else None
+    cell = block.cell if block is not None else None
+    starts = cell is not None and (before is None or cell == (0, 0))
+    close = open_ = ""
+    if before is not None and (cell is None or starts):
+        close = "</tr></tbody></table>" if before[0] else "</tr></thead></table>"
+    if starts and cell is not None:
+        open_ = "<table><thead><tr>" if cell[0] == 0 else "<table><tbody><tr>"
+    elif cell is not None and before is not None and before[0] != cell[0]:
+        open_ = "</tr></thead><tbody><tr>" if before[0] == 0 else "</tr><tr>"
+    return close, open_
+
+
+def _open(container: Container, block: Paragraph) -> str:
+    if container.kind == "quote":
+        return "<blockquote>"
+    if container.kind == "list":
+        return "<ol>" if container.ordered else "<ul>"
+    if block.kind is Kind.LIST_ITEM and block.ordered:
+        return f'<li value="{block.number}">'
+    return "<li>"
+
+
+def _close(container: Container) -> str:
+    if container.kind == "quote":
+        return "</blockquote>"
+    if container.kind == "list":
+        return "</ol>" if container.ordered else "</ul>"
+    return "</li>"
+
+
+def article_html(
+    document: Document, edition: Edition, image_source: ImageSource, links: LinkFilter = bool
+) -> str:
+    """The article's blocks, nested in their quotes and lists; ``links`` says which link
+    addresses to keep (the others' text stays, unlinked)."""
+    out: list[str] = []
+    previous: Paragraph | None = None
+    for closing, opening, block in containers(document.paragraphs):
+        end_table, start_table = _table(previous, block)
+        out += [end_table] if end_table else []
+        out += [_close(c) for c in closing]
+        if block is None:
+            break
+        out += [_open(c, block) for c in opening]
+        out += [start_table] if start_table else []
+        html = block_html(block, edition, image_source, links)
+        if block.cell is not None:
+            tag = "th" if block.cell[0] == 0 else "td"
+            html = f"<{tag}>{html}</{tag}>"
+        out.append(html)
+        previous = block
+    return "\n".join(out)
+
+
+def titles(document: Document, edition: Edition) -> tuple[str, str]:
+    """(Chinese, English) title: the metadata's title, else the first heading's."""
+    if document.title:
+        return (document.traditional_title if edition.traditional else None) or document.title, ""
+    heading = next((p for p in document.paragraphs if p.kind is Kind.HEADING and p.segments), None)
+    if heading is None:
+        return document.name, ""
+    return (
+        joined(chinese_pieces(heading, edition), "")[0],
+        joined(english_pieces(heading), " ")[0],
+    )
+
+
+def headings(document: Document, edition: Edition) -> list[tuple[int, str, str]]:
+    """(level, anchor, label) of every heading, for tables of contents."""
+    out = []
+    for paragraph in document.paragraphs:
+        if paragraph.kind is Kind.HEADING and paragraph.segments:
+            chinese = joined(chinese_pieces(paragraph, edition), "")[0]
+            english = joined(english_pieces(paragraph), " ")[0]
+            label = f"{chinese} / {english}" if english and english != chinese else chinese
+            out.append((paragraph.level, anchor(paragraph), label))
+    return out
