@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bilingual.document import Document, Segment
+from bilingual.document import Document, Segment, TermHit
 from bilingual.traditional import LANGUAGE_TAGS
 
 
@@ -18,6 +18,10 @@ class Edition:
     def chinese(self, segment: Segment) -> str:
         text = segment.traditional if self.traditional else segment.source
         return (text or "").strip()
+
+    def term(self, hit: TermHit) -> str:
+        """A glossary term as this edition's Chinese writes it."""
+        return (hit.traditional or hit.zh_hant or hit.zh) if self.traditional else hit.zh
 
     def language(self, document: Document) -> str:
         if not self.traditional:
@@ -50,8 +54,11 @@ def status(segment: Segment) -> str:
     return f"{base}, needs review" if segment.needs_review else base
 
 
-def notes(segment: Segment) -> str:
+def notes(segment: Segment, edition: Edition = SIMPLIFIED) -> str:
+    """The Notes cell, in the edition's script: status, flags, glossary notes."""
     lines = [status(segment)]
-    lines += [flag.message for flag in segment.flags]
-    lines += [f"glossary: {hit.zh} = {hit.en}: {hit.note}" for hit in segment.terms if hit.note]
+    lines += [flag.text(edition.traditional) for flag in segment.flags]
+    lines += [
+        f"glossary: {edition.term(hit)} = {hit.en}: {hit.note}" for hit in segment.terms if hit.note
+    ]
     return "\n".join(dict.fromkeys(lines))

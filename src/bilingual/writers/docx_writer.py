@@ -84,7 +84,12 @@ def write(document: Document, edition: Edition, path: Path, options: WriteOption
     _repeat_header(rows[0])
     for row, segment in zip(rows[1:], segments, strict=True):
         cells = row.cells
-        values = (segment.id, edition.chinese(segment), segment.english or "", notes(segment))
+        values = (
+            segment.id,
+            edition.chinese(segment),
+            segment.english or "",
+            notes(segment, edition),
+        )
         for column, (cell, value) in enumerate(zip(cells, values, strict=True)):
             run = cell.paragraphs[0].add_run(value)
             if column == 1:
