@@ -245,7 +245,7 @@ def _document_report(document: Document, counts) -> dict:
 def build(settings: Settings, progress: Progress) -> Report:
     from bilingual.cache import TranslationCache
     from bilingual.memory import TranslationMemory
-    from bilingual.qa import check_document
+    from bilingual.qa import BuildIndex, check_document
     from bilingual.traditional import convert_document
     from bilingual.translate import translate_documents
 
@@ -274,6 +274,7 @@ def build(settings: Settings, progress: Progress) -> Report:
         cache = TranslationCache(settings.state / "cache.sqlite")
         outputs = StagedOutputs(settings.dist, settings.outputs, WriteOptions(paper=settings.paper))
         bar = progress.counter("translating", unit="seg")
+        seen = BuildIndex()  # QA's view of the whole build, across groups of documents
         try:
             documents = chunks(paths, glossary, CHUNK_SEGMENTS)
             while True:
@@ -294,7 +295,7 @@ def build(settings: Settings, progress: Progress) -> Report:
                 with timed("traditional"):
                     group = [convert_document(d, settings.traditional) for d in result.documents]
                 with timed("qa"):
-                    group = [check_document(d) for d in group]
+                    group = [check_document(d, build=seen, off=settings.qa_off) for d in group]
                 with timed("write"):
                     for document in group:
                         outputs.add(document)
