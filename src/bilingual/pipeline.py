@@ -235,6 +235,7 @@ def _document_report(document: Document, counts) -> dict:
         "cache": counts.cache,
         "memory": counts.memory,
         "copied": counts.copied,
+        "term_choice": counts.term_choice,
         "qa": {
             "warning": sum(f.severity is Severity.WARNING for f in flags),
             "info": sum(f.severity is Severity.INFO for f in flags),
