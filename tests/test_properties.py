@@ -144,8 +144,11 @@ def _translated(document: Document, english: list[str]) -> Document:
                 yield [next(supply, "")]
 
     class Store(dict):
-        def put_many(self, items):
+        def put_many(self, items, ranks=()):
             self.update(items)
+
+        def rank(self, key):
+            return 0
 
     supply = iter(english)
     result = translate_documents(

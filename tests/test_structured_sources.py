@@ -168,13 +168,13 @@ def test_spans_stay_on_their_text_when_glossary_variants_change_its_length(tmp_p
 
 def test_traditional_spans_follow_phrases_that_change_length():
     from bilingual.document import Segment, Span
-    from bilingual.traditional import convert_segment
+    from bilingual.traditional import traditional_text
 
     source = "插上U盘，打开**软件**。"
     plain = "插上U盘，打开软件。"
     segment = Segment("p001.s01", 0, plain, spans=(Span(SpanKind.STRONG, 7, 9),))
     assert source.replace("**", "") == plain
-    text, spans = convert_segment(segment, "s2twp")
+    text, spans = traditional_text(segment, "s2twp")
     assert text == "插上隨身碟，開啟軟體。"
     assert [text[s.start : s.end] for s in spans] == ["軟體"]
 

@@ -13,10 +13,18 @@ NO_MODEL_INFO = ModelInfo("test-echo", "1")
 
 
 class DictStore(dict):
-    """A cache or memory in a dict."""
+    """A cache or memory in a dict (beam ranks beside it)."""
 
-    def put_many(self, items):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ranks: dict[str, int] = {}
+
+    def put_many(self, items, ranks=()):
         self.update(items)
+        self.ranks.update(ranks)
+
+    def rank(self, key):
+        return self.ranks.get(key, 0)
 
 
 class EchoEngine:

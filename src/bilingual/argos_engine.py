@@ -17,6 +17,10 @@ from bilingual.translate import DECODING
 
 
 class ArgosEngine:
+    # Every hypothesis of the beam, ranked best first: with a length penalty CTranslate2 finishes
+    # beam_size of them whatever this asks for, so the n-best list costs no extra decoding.
+    hypotheses = DECODING["beam_size"]
+
     def __init__(self, package, *, device: str = "cpu", threads: int = 0, batch_size: int = 32):
         import ctranslate2
 
@@ -48,16 +52,21 @@ class ArgosEngine:
             target_prefix=prefixes,
             max_batch_size=self.batch_size,
             batch_type="examples",
+            num_hypotheses=self.hypotheses,
             **DECODING,
         )
         for parts in pieces:
             english = []
             for _ in parts:
-                text = tokenizer.decode(next(results).hypotheses[0])
-                if prefix and text.startswith(prefix):
-                    text = text[len(prefix) :]
-                english.append(text.strip())
-            yield [" ".join(e for e in english if e)]
+                ranked = []
+                for hypothesis in next(results).hypotheses:
+                    text = tokenizer.decode(hypothesis)
+                    if prefix and text.startswith(prefix):
+                        text = text[len(prefix) :]
+                    ranked.append(text.strip())
+                english.append(ranked)
+            # A segment cut in parts yields one hypothesis: the parts' best ones, joined.
+            yield english[0] if len(english) == 1 else [" ".join(e[0] for e in english if e[0])]
 
 
 MAX_TOKENS = 200  # a model's sentences are shorter; CTranslate2 cuts inputs past 1024 tokens

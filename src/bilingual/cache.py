@@ -4,6 +4,8 @@ SQLite, because each batch of entries is committed as one transaction: an interr
 leaves either whole entries or none, and the next build picks up where it stopped. It is only a
 cache: a damaged file (garbage, truncated, a folder in its place) is moved aside as
 ``cache.sqlite.damaged-<time>`` and a new one started, and the build goes on.
+A translation that is not the beam's best hypothesis (the term-aware choice) has its rank in a
+table of its own, written in the same transaction.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ class TranslationCache:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS translations "
                 "(key TEXT PRIMARY KEY, english TEXT NOT NULL)"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS beam_ranks "
+                "(key TEXT PRIMARY KEY, rank INTEGER NOT NULL)"
             )
             db.commit()
             (verdict,) = db.execute("PRAGMA quick_check").fetchone()
@@ -82,9 +88,16 @@ class TranslationCache:
         row = self._db.execute("SELECT english FROM translations WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def put_many(self, items: Sequence[tuple[str, str]]) -> None:
+    def rank(self, key: str) -> int:
+        row = self._db.execute("SELECT rank FROM beam_ranks WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else 0
+
+    def put_many(
+        self, items: Sequence[tuple[str, str]], ranks: Sequence[tuple[str, int]] = ()
+    ) -> None:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?)", items)
+            self._db.executemany("INSERT OR REPLACE INTO beam_ranks VALUES (?, ?)", ranks)
 
     def close(self) -> None:
         self._db.close()

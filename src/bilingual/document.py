@@ -89,6 +89,7 @@ class TermHit:
     start: int
     end: int
     note: str | None = None  # the glossary's note, shown to editors
+    traditional: str | None = None  # the form the zh-Hant edition shows (the Traditional stage)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class Flag:
     check: str
     message: str
     severity: Severity = Severity.WARNING
+    message_hant: str | None = None  # the message with its Chinese in Traditional, if it has any
+
+    def text(self, traditional: bool = False) -> str:
+        """The message in the script of an edition."""
+        return self.message_hant if traditional and self.message_hant else self.message
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,9 @@ class Segment:
     spans: tuple[Span, ...] = ()  # offsets into ``source``
     traditional_spans: tuple[Span, ...] = ()  # offsets into ``traditional``
     english_spans: tuple[Span, ...] = ()  # offsets into ``english``: what formatting carried
+    # Which of the beam's hypotheses the English is: 0 the best-scoring; more when a lower one
+    # kept every glossary term the best one dropped (the term-aware choice).
+    beam_rank: int = 0
 
     @property
     def text(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilingual.document import Document, Origin, Segment
+from bilingual.document import Document, Origin, Segment, TermHit
 from bilingual.traditional import LANGUAGE_TAGS
 
 
@@ -29,6 +29,10 @@ class Edition:
     def chinese(self, segment: Segment) -> str:
         text = segment.traditional if self.traditional else segment.source
         return (text or "").strip()
+
+    def term(self, hit: TermHit) -> str:
+        """A glossary term as this edition's Chinese writes it."""
+        return (hit.traditional or hit.zh_hant or hit.zh) if self.traditional else hit.zh
 
     def language(self, document: Document) -> str:
         if not self.traditional:
@@ -75,13 +79,15 @@ def normal_space(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def notes(segment: Segment, glossary_terms: Collection[str] | None = None) -> str:
-    """The Notes cell: status, QA flags, the glossary notes of ``glossary_terms`` (default: every
-    hit's), and the editors' own notes kept in the translation memory."""
+def notes(
+    segment: Segment, edition: Edition = SIMPLIFIED, glossary_terms: Collection[str] | None = None
+) -> str:
+    """The Notes cell, in the edition's script: status, QA flags, the glossary notes of
+    ``glossary_terms`` (default: every hit's), and the editors' own notes from the memory."""
     lines = [status(segment)]
-    lines += [flag.message for flag in segment.flags]
+    lines += [flag.text(edition.traditional) for flag in segment.flags]
     lines += [
-        f"glossary: {hit.zh} = {hit.en}: {hit.note}"
+        f"glossary: {edition.term(hit)} = {hit.en}: {hit.note}"
         for hit in segment.terms
         if hit.note and (glossary_terms is None or hit.zh in glossary_terms)
     ]
@@ -163,7 +169,7 @@ def edition_table(document: Document, edition: Edition) -> EditionTable:
                 chinese=edition.chinese(segment),
                 english=segment.english or "",
                 memory=segment.english if segment.origin is Origin.MEMORY else None,
-                notes=notes(segment, glossary_terms=new_notes),
+                notes=notes(segment, edition, glossary_terms=new_notes),
             )
         )
     model = f"{document.model.name} {document.model.version}" if document.model else "none"

@@ -301,6 +301,7 @@ def _document_report(document: Document, counts) -> dict:
         "cache": counts.cache,
         "memory": counts.memory,
         "copied": counts.copied,
+        "term_choice": counts.term_choice,
         "qa": {
             "warning": sum(f.severity is Severity.WARNING for f in flags),
             "info": sum(f.severity is Severity.INFO for f in flags),
@@ -313,7 +314,7 @@ def build(settings: Settings, progress: Progress) -> Report:
     from bilingual.editor_notes import attach_editor_notes
     from bilingual.formatting import carry_document
     from bilingual.memory import TranslationMemory
-    from bilingual.qa import check_document
+    from bilingual.qa import BuildIndex, check_document
     from bilingual.traditional import convert_document
     from bilingual.translate import translate_documents
 
@@ -352,6 +353,7 @@ def build(settings: Settings, progress: Progress) -> Report:
             EditionStore(settings.state),
         )
         bar = progress.counter("translating", unit="seg")
+        seen = BuildIndex()  # QA's view of the whole build, across groups of documents
         try:
             documents = chunks(paths, glossary, CHUNK_SEGMENTS)
             while True:
@@ -373,7 +375,10 @@ def build(settings: Settings, progress: Progress) -> Report:
                 with timed("traditional"):
                     group = [convert_document(d, settings.traditional) for d in group]
                 with timed("qa"):
-                    group = [carry_document(check_document(d)) for d in group]
+                    group = [
+                        carry_document(check_document(d, build=seen, off=settings.qa_off))
+                        for d in group
+                    ]
                 with timed("write"):
                     for document in group:
                         outputs.add(document)

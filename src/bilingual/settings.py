@@ -20,6 +20,12 @@ def _all_writers() -> tuple[str, ...]:
     return tuple(WRITERS)
 
 
+def _all_checks() -> tuple[str, ...]:
+    from bilingual.qa import CHECKS
+
+    return tuple(CHECKS)
+
+
 @dataclass(frozen=True)
 class Settings:
     seeds: Path = Path("seeds")
@@ -33,6 +39,7 @@ class Settings:
     engine: str = "argos"
     outputs: tuple[str, ...] = ()  # () = every registered writer
     paper: str = "a4"
+    qa_off: tuple[str, ...] = ()  # QA checks switched off, by name
 
     def check(self) -> Settings:
         from bilingual.engines import ENGINES
@@ -54,6 +61,12 @@ class Settings:
             raise InputError(
                 f"unknown output '{unknown[0]}'; choose from {', '.join(WRITERS.names())}"
             )
+        unknown_checks = [name for name in self.qa_off if name not in _all_checks()]
+        if unknown_checks:
+            raise InputError(
+                f"unknown QA check '{unknown_checks[0]}' in qa_off; "
+                f"choose from {', '.join(_all_checks())}"
+            )
         if self.paper not in PAPERS:
             raise InputError(f"unknown paper '{self.paper}'; choose one of {', '.join(PAPERS)}")
         outputs = tuple(dict.fromkeys(self.outputs)) or _all_writers()
@@ -61,7 +74,7 @@ class Settings:
 
 
 _PATHS = {"seeds", "glossary", "dist", "tm", "state"}
-_TYPES: dict[str, type] = {"threads": int, "batch_size": int, "outputs": list}
+_TYPES: dict[str, type] = {"threads": int, "batch_size": int, "outputs": list, "qa_off": list}
 
 
 def _value(path: Path, key: str, value: Any) -> Any:
@@ -71,9 +84,9 @@ def _value(path: Path, key: str, value: Any) -> Any:
         raise InputError(
             f"{path}: '{key}' must be {'a list' if expected is list else expected.__name__}"
         )
-    if key == "outputs":
+    if expected is list:
         if not all(isinstance(v, str) for v in value):
-            raise InputError(f"{path}: 'outputs' must be a list of names")
+            raise InputError(f"{path}: '{key}' must be a list of names")
         return tuple(value)
     return path.parent / value if key in _PATHS else value
 

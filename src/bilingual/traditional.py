@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-from bilingual.document import Document, Segment, Span
+from bilingual.document import Document, Segment, Span, TermHit
 
 CONFIGS = {
     "s2twp": "Taiwan standard, with Taiwanese phrases (default)",
@@ -30,11 +30,16 @@ def converter(config: str):
     return opencc.OpenCC(f"{config}.json")
 
 
+def term_form(hit: TermHit, config: str) -> str:
+    """A term as the Traditional edition writes it: its ``zh_hant``, else OpenCC of ``zh``."""
+    return hit.zh_hant or converter(config).convert(hit.zh)
+
+
 def to_traditional(segment: Segment, config: str) -> str:
-    return convert_segment(segment, config)[0]
+    return traditional_text(segment, config)[0]
 
 
-def convert_segment(segment: Segment, config: str) -> tuple[str, tuple[Span, ...]]:
+def traditional_text(segment: Segment, config: str) -> tuple[str, tuple[Span, ...]]:
     """The segment in Traditional Chinese, and its spans moved onto that text.
 
     OpenCC also converts the stretches between span edges on their own, so every edge has an
@@ -62,7 +67,7 @@ def convert_segment(segment: Segment, config: str) -> tuple[str, tuple[Span, ...
             last = cut
         if hit is not None:
             where[start] = length
-            emit(hit.zh_hant or convert(hit.zh))
+            emit(term_form(hit, config))
             for e in edges:
                 if start < e < end:
                     where[e] = length  # an edge inside a term: the term's end
@@ -76,13 +81,16 @@ def convert_segment(segment: Segment, config: str) -> tuple[str, tuple[Span, ...
     return "".join(pieces), spans
 
 
+def convert_segment(segment: Segment, config: str) -> Segment:
+    """The segment's Traditional text and spans, and each term hit's Traditional form (for the
+    Traditional edition's notes)."""
+    text, spans = traditional_text(segment, config)
+    terms = tuple(replace(hit, traditional=term_form(hit, config)) for hit in segment.terms)
+    return replace(segment, traditional=text, traditional_spans=spans, terms=terms)
+
+
 def convert_document(document: Document, config: str = "s2twp") -> Document:
     """The Traditional stage."""
-
-    def traditional(segment: Segment) -> Segment:
-        text, spans = convert_segment(segment, config)
-        return replace(segment, traditional=text, traditional_spans=spans)
-
-    converted = document.map_segments(traditional)
+    converted = document.map_segments(lambda s: convert_segment(s, config))
     title = converter(config).convert(document.title) if document.title else None
     return replace(converted, traditional_config=config, traditional_title=title)

@@ -4,6 +4,10 @@ The order is the editors' rule: an editor's English (translation memory) wins ov
 then a cached machine translation; then the model. All segments the model must translate, from
 every document of the build, go to the engine in one batched stream. The engine is created only
 when something is left to translate, so a rebuild with no change never loads the model.
+
+The term-aware choice: the engine returns the beam's hypotheses ranked best first (a beam
+search scores them all anyway); a segment with glossary terms takes the highest-ranked one that
+keeps every term, and the best one (and QA's usual flag) when none does.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from bilingual.document import Document, ModelInfo, Origin, Segment
-from bilingual.glossary import protect, restore
+from bilingual.document import Document, ModelInfo, Origin, Segment, TermHit
+from bilingual.glossary import missing_terms, protect, restore
 from bilingual.readers.clean import clean_text
 
 # Argos Translate's own decoding settings (argostranslate.translate.apply_packaged_translation).
 DECODING = {"beam_size": 4, "length_penalty": 0.2, "replace_unknowns": True}
+# The term-aware choice's rule: part of the cache key of segments with terms, so a new rule
+# translates them again. Raise it whenever ``choose`` changes.
+CHOICE_VERSION = 1
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -36,7 +43,13 @@ class Lookup(Protocol):
 
 
 class Cache(Lookup, Protocol):
-    def put_many(self, items: Sequence[tuple[str, str]]) -> None: ...
+    def put_many(
+        self, items: Sequence[tuple[str, str]], ranks: Sequence[tuple[str, int]] = ()
+    ) -> None:
+        """Store (key, english) pairs, and the beam rank of those that are not the best."""
+
+    def rank(self, key: str) -> int:
+        """The beam rank of a cached translation (0: the best-scoring hypothesis)."""
 
 
 @dataclass
@@ -48,11 +61,20 @@ class Counts:
     cache: int = 0
     memory: int = 0
     copied: int = 0
+    term_choice: int = 0  # English that is a lower beam hypothesis keeping every term
 
-    def add(self, origin: Origin) -> None:
+    def add(self, origin: Origin, beam_rank: int = 0) -> None:
         self.segments += 1
         name = "translated" if origin is Origin.MACHINE else origin.value
         setattr(self, name, getattr(self, name) + 1)
+        self.term_choice += beam_rank > 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    english: str
+    origin: Origin
+    beam_rank: int = 0
 
 
 @dataclass
@@ -66,14 +88,17 @@ def has_chinese(text: str) -> bool:
 
 
 def cache_key(segment: Segment, model: ModelInfo, decoding: dict) -> str:
-    """Everything that changes a translation: source, model, decoding, the glossary hits."""
-    material = [
+    """Everything that changes a translation: source, model, decoding, the glossary hits and,
+    for a segment with terms, the rule choosing among the beam's hypotheses."""
+    material: list = [
         segment.text,
         model.name,
         model.version,
         sorted(decoding.items()),
         [(hit.zh, hit.en) for hit in segment.terms],
     ]
+    if segment.terms:
+        material.append(["term-aware choice", CHOICE_VERSION])
     return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -91,7 +116,7 @@ def translate_documents(
 ) -> Result:
     """The translation stage over a whole build."""
     counts = {doc.name: Counts() for doc in documents}
-    answers: dict[str, tuple[str, Origin]] = {}  # segment key -> (english, origin)
+    answers: dict[str, Answer] = {}  # segment key -> its English
     todo: dict[str, Segment] = {}  # cache key -> a segment to translate
 
     def plan(segment: Segment) -> str:
@@ -104,7 +129,8 @@ def translate_documents(
         if key not in answers:
             cached = cache.get(key)
             if cached is not None:
-                answers[key] = (cached, Origin.CACHE)
+                rank = cache.rank(key) if segment.terms else 0
+                answers[key] = Answer(cached, Origin.CACHE, rank)
             else:
                 todo.setdefault(key, segment)
         return key
@@ -121,18 +147,34 @@ def translate_documents(
         counted = counts[doc.name]
 
         def fill(segment: Segment, doc_keys=doc_keys, counted=counted) -> Segment:
-            english, origin = answers[next(doc_keys)]
-            counted.add(origin)
+            answer = answers[next(doc_keys)]
+            counted.add(answer.origin, answer.beam_rank)
             # Model, cache or memory: the English obeys the sources' rule (readers.clean).
-            return replace(segment, english=clean_text(english)[0], origin=origin)
+            english = clean_text(answer.english)[0]
+            return replace(
+                segment, english=english, origin=answer.origin, beam_rank=answer.beam_rank
+            )
 
         out.append(replace(doc.map_segments(fill), model=model))
     return Result(out, counts)
 
 
 def _remember(answers: dict, key: str, english: str, origin: Origin) -> str:
-    answers[key] = (english, origin)
+    answers[key] = Answer(english, origin)
     return key
+
+
+def choose(hypotheses: Sequence[str], terms: Sequence[TermHit]) -> tuple[str, int]:
+    """The term-aware choice: the highest-ranked hypothesis (terms restored) that keeps every
+    glossary term of the segment, and its rank; the best one when none does (or no terms)."""
+    best = restore(hypotheses[0].strip(), terms)
+    if not terms or not missing_terms(best, terms):
+        return best, 0
+    for rank, hypothesis in enumerate(hypotheses[1:], 1):
+        english = restore(hypothesis.strip(), terms)
+        if not missing_terms(english, terms):
+            return english, rank
+    return best, 0
 
 
 def _run_engine(
@@ -145,18 +187,21 @@ def _run_engine(
 ) -> None:
     keys = list(todo)
     pending: list[tuple[str, str]] = []
+    ranks: list[tuple[str, int]] = []
     try:
         outputs = engine.translate([protect(todo[k]) for k in keys])
         for key, hypotheses in zip(keys, outputs, strict=True):
-            english = restore(hypotheses[0].strip(), todo[key].terms)
-            answers[key] = (english, Origin.MACHINE)
+            english, rank = choose(hypotheses, todo[key].terms)
+            answers[key] = Answer(english, Origin.MACHINE, rank)
             pending.append((key, english))
+            if rank:
+                ranks.append((key, rank))
             if on_translated:
                 on_translated(1)
             if len(pending) >= flush_every:
-                cache.put_many(pending)
-                pending = []
+                cache.put_many(pending, ranks)
+                pending, ranks = [], []
     finally:
         # Finished translations are kept even when the build is interrupted.
         if pending:
-            cache.put_many(pending)
+            cache.put_many(pending, ranks)

@@ -1,0 +1,199 @@
+"""Every QA check, each with cases it must flag and cases it must leave alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bilingual.document import Document, Origin, Paragraph, Segment, Severity
+from bilingual.glossary import Glossary, Term
+from bilingual.pipeline import prepare
+from bilingual.qa import CHECKS, BuildIndex, check_document
+from bilingual.traditional import convert_document
+
+GLOSSARY = Glossary(
+    (
+        Term("具身智能", "embodied intelligence", "具身智慧"),
+        Term("周鸿祎", "Zhou Hongyi", "周鴻禕"),
+        Term("OpenAI", "OpenAI", variants=("OpenAl",)),
+    )
+)
+
+
+def document(*lines: str, english: list[str | None], rank: int = 0, name: str = "d") -> Document:
+    """``lines`` prepared as the build does, each segment given its English in order."""
+    paragraphs = tuple(Paragraph(i, line) for i, line in enumerate(lines))
+    prepared = prepare(Document(name, f"{name}.txt", paragraphs), GLOSSARY)
+    answers = iter(english)
+
+    def fill(segment: Segment) -> Segment:
+        return replace(segment, english=next(answers), origin=Origin.MEMORY, beam_rank=rank)
+
+    filled = prepared.map_segments(fill)
+    assert next(answers, "end") == "end", "one English per segment"
+    return convert_document(filled, "s2twp")
+
+
+def flags(zh: str | tuple[str, ...], en: str | list[str | None], check: str, **kw) -> list:
+    lines = (zh,) if isinstance(zh, str) else zh
+    english = [en] if isinstance(en, str) or en is None else en
+    checked = check_document(document(*lines, english=english, **kw))
+    return [f for s in checked.segments for f in s.flags if f.check == check]
+
+
+# (check, Chinese, English, flagged): each check has cases it must flag and cases it must not.
+CASES = [
+    ("empty-translation", "他来了。", "", True),
+    ("empty-translation", "他来了。", "He came.", False),
+    ("untranslated", "他来了。", "He 来了.", True),
+    ("untranslated", "他来了。", "He came.", False),
+    ("term-missing", "具身智能很重要。", "Embodiment matters.", True),
+    ("term-missing", "具身智能很重要。", "Embodied intelligence matters.", False),
+    ("number-mismatch", "融资100亿美元。", "It raised $1 billion.", True),
+    ("number-mismatch", "融资100亿美元。", "It raised $10 billion.", False),
+    ("verbatim-changed", "详见https://example.com/a。", "See example.com/a.", True),
+    ("verbatim-changed", "详见https://example.com/a。", "See https://example.com/a.", False),
+    ("verbatim-changed", "请发邮件至ir@example.com咨询。", "Write to ir@example.org.", True),
+    ("verbatim-changed", "请发邮件至ir@example.com咨询。", "Write to ir@example.com.", False),
+    ("verbatim-changed", "发布v2.1.0版本。", "Version 2.1 is out.", True),
+    ("verbatim-changed", "使用1.4.2版本的SDK。", "Use version 1.4.2 of the SDK.", False),
+    ("sentence-count", "这很正常。", "That is normal. It always was. Nobody minds.", True),
+    (
+        "sentence-count",
+        "他说:第一,这很正常,没人在意。",
+        "He said: first, it is normal. Nobody minds.",
+        False,
+    ),
+    ("sentence-count", "“好吗？”她问道。", "“Is it all right?” she asked.", False),
+    ("sentence-count", "美国经济增长。", "The U.S. economy grew. Dr. Li agreed.", True),
+    ("sentence-count", "美国和英国的经济都在增长。", "The U.S. and U.K. economies grew.", False),
+    ("end-punctuation", "他来了。", "He came", True),
+    ("end-punctuation", "他来了。", "He came.", False),
+    ("end-punctuation", "“我们会成功。”他说。", "“We will succeed,” he said.", False),
+    ("end-punctuation", "固态电池离量产还有多远", "How far is mass production?", False),
+    ("fullwidth-punctuation", "他来了，她走了。", "He came，she left。", True),
+    ("fullwidth-punctuation", "他说：“好。”", "He said: “Fine.”", False),
+    ("unbalanced-brackets", "他说：“好。”", "He said: “Fine.", True),
+    ("unbalanced-brackets", "小米（01810）涨了。", "Xiaomi (01810 rose.", True),
+    ("unbalanced-brackets", "小米（01810）涨了。", "Xiaomi (01810) rose.", False),
+    ("unbalanced-brackets", "他说：“好。”", 'He said: "Fine."', False),
+    ("doubled-word", "这是模型。", "This is the the model.", True),
+    ("doubled-word", "他早就受够了。", "He had had enough.", False),
+    ("doubled-word", "郎朗弹琴。", "Lang Lang plays the piano.", False),
+    ("doubled-word", "这是模型。", "The the model.", True),
+    ("double-space", "这是模型。", "This is  the model.", True),
+    ("double-space", "这是模型。", "This is the model.", False),
+    ("length-ratio", "今天很多人谈到这件事对影视工业的打击。", "Film.", True),
+    (
+        "length-ratio",
+        "今天很多人谈到这件事对影视工业的打击。",
+        "Many talk of its blow to film.",
+        False,
+    ),
+    ("repetition", "这是模型。", "the model the model the model the model", True),
+    ("repetition", "这是模型。", "This is the model.", False),
+    ("variant-replaced", "OpenAl发布了模型。", "OpenAI released a model.", True),
+    ("variant-replaced", "OpenAI发布了模型。", "OpenAI released a model.", False),
+]
+
+
+@pytest.mark.parametrize(("check", "zh", "en", "flagged"), CASES)
+def test_check(check, zh, en, flagged):
+    found = flags(zh, en, check)
+    assert bool(found) == flagged, [f.message for f in found]
+    assert all(f.severity is CHECKS[check].info.severity for f in found)
+
+
+def test_every_check_has_a_case_it_flags_and_one_it_leaves_alone():
+    covered = {(check, flagged) for check, _, _, flagged in CASES}
+    covered |= {
+        (c, f)
+        for c in ("term-choice", "inconsistent-translation", "same-english")
+        for f in (True, False)
+    }  # tested below
+    missing = [(n, f) for n in CHECKS for f in (True, False) if (n, f) not in covered]
+    assert not missing
+
+
+def test_a_quotation_over_two_segments_is_not_an_unpaired_quote():
+    lines = ("他说：“这是第一次。我们希望更多人参与。”",)
+    kept = ["He said: “This is the first time.", "We hope more people join in.”"]
+    assert flags(lines, kept, "unbalanced-brackets") == []
+    dropped = ["He said: This is the first time.", "We hope more join in.”"]
+    (flag,) = flags(lines, dropped, "unbalanced-brackets")
+    assert "spans segments" in flag.message
+
+
+def test_number_mismatch_names_both_forms_and_their_values():
+    (flag,) = flags("融资100亿美元。", "It raised $1 billion.", "number-mismatch")
+    assert flag.message == (
+        "not in the English: 100亿美元 (10,000,000,000); the English has $1 billion (1,000,000,000)"
+    )
+    assert flag.message_hant is not None and "100億美元" in flag.message_hant
+
+
+def test_term_choice_is_an_info_note_only_when_a_lower_hypothesis_was_taken():
+    (note,) = flags("具身智能很重要。", "Embodied intelligence matters.", "term-choice", rank=2)
+    assert note.severity is Severity.INFO and "hypothesis 3 of the beam" in note.message
+    assert flags("具身智能很重要。", "Embodied intelligence matters.", "term-choice") == []
+
+
+def test_inconsistency_is_found_across_documents_and_reported_once_on_the_later_row():
+    index = BuildIndex()
+    first = check_document(
+        document("他来了，她走了。", english=["He came; she left."]), build=index
+    )
+    # The same sentence, typed with a half-width comma and a space, translated differently.
+    second = check_document(
+        document(
+            "他来了, 她走了。",
+            "他来了，她走了。",
+            english=["He came, she went.", "He came; she left."],
+            name="e",
+        ),
+        build=index,
+    )
+    assert not [f for f in first.segments[0].flags if f.check == "inconsistent-translation"]
+    later, same = second.segments
+    (flag,) = [f for f in later.flags if f.check == "inconsistent-translation"]
+    assert flag.severity is Severity.WARNING
+    assert (
+        flag.message
+        == 'the same Chinese is translated differently at p001.s01 of d: "He came; she left."'
+    )
+    assert not [f for f in same.flags if f.check == "inconsistent-translation"]
+
+
+def test_the_same_english_for_different_chinese_is_a_note():
+    checked = check_document(
+        document(
+            "同时。", "与此同时。", "他来了。", english=["Meanwhile.", "Meanwhile.", "He came."]
+        )
+    )
+    notes = [[f for f in s.flags if f.check == "same-english"] for s in checked.segments]
+    assert [len(n) for n in notes] == [0, 1, 0]
+    assert notes[1][0].severity is Severity.INFO and '"同时。"' in notes[1][0].message
+    assert '"同時。"' in (notes[1][0].message_hant or "")
+
+
+def test_checks_switched_off_are_not_run():
+    checked = check_document(
+        document("他来了。", english=["He  came"]), off={"double-space", "end-punctuation"}
+    )
+    assert [f.check for f in checked.segments[0].flags] == []
+
+
+def test_messages_quote_chinese_in_traditional_for_the_zh_hant_edition():
+    (flag,) = flags("周鸿祎谈具身智能。", "Zhou Hongyi on robots.", "term-missing")
+    assert (
+        flag.message
+        == 'glossary: 具身智能 should read "embodied intelligence" but the English lacks it'
+    )
+    assert (
+        flag.message_hant
+        == 'glossary: 具身智慧 should read "embodied intelligence" but the English lacks it'
+    )
+    assert flag.text(traditional=False) == flag.message and flag.text(True) == flag.message_hant
+    (variant,) = flags("OpenAl发布了模型。", "OpenAI released a model.", "variant-replaced")
+    assert variant.message_hant is None  # nothing Chinese in it
