@@ -221,11 +221,11 @@ def read_csv(path: Path) -> Iterator[Incoming]:
         ) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    try:  # only the separator is guessed (from the header row); quoting is Excel's
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
+        delimiter = ","
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(rows, [])
     columns = [_column(name) for name in header]
     if "zh" not in columns or "en" not in columns:
