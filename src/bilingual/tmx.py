@@ -56,11 +56,14 @@ def tmx_date(iso: str) -> str | None:
 
 def iso_date(tmx: str | None) -> str | None:
     """TMX's YYYYMMDDThhmmssZ as ISO 8601, or None."""
-    try:
-        moment = datetime.strptime(tmx or "", "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    text = tmx or ""
+    if len(text) != 16 or text[8] != "T" or text[15] != "Z":
+        return None
+    spans = ((0, 4), (4, 6), (6, 8), (9, 11), (11, 13), (13, 15))
+    try:  # slicing, not strptime: much faster, and a TMX may hold 100,000 dates
+        return datetime(*(int(text[a:b]) for a, b in spans), tzinfo=UTC).isoformat()
     except ValueError:
         return None
-    return moment.isoformat()
 
 
 # --- export -------------------------------------------------------------------------------------
