@@ -46,5 +46,12 @@ def write_text(path: Path, text: str) -> None:
     os.replace(staged(path, lambda tmp: _write(tmp, text)), path)
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    os.replace(staged(path, write), path)
+
+
 def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")

@@ -195,6 +195,65 @@ def cmd_import(args) -> int:
     return EXIT_OK if summary.ok else EXIT_INPUT
 
 
+def cmd_export_xliff(args) -> int:
+    from bilingual.pipeline import build
+    from bilingual.progress import Progress
+
+    args.outputs = ("xliff",)
+    settings = _settings(
+        args, "seeds", "glossary", "dist", "tm", "traditional", "outputs", "xliff_version",
+        "xliff_targets",
+    )  # fmt: skip
+    report = build(settings, Progress(quiet=args.quiet), names=args.names)
+    if not args.quiet:
+        for note in report.notes:
+            print(f"note: {note}", file=sys.stderr)
+    for path in report.files:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_tm_export(args) -> int:
+    from bilingual.tmx import export_tmx
+
+    settings = _settings(args, "tm")
+    result = export_tmx(settings, args.output)
+    print(result.line())
+    return EXIT_OK
+
+
+def cmd_tm_import(args) -> int:
+    from bilingual.tmx import import_tmx
+
+    settings = _settings(args, "tm")
+    summary = import_tmx(args.file, settings)
+    if args.json:
+        _print_json(summary.as_json())
+    else:
+        for line in summary.shown_problems():
+            print(line, file=sys.stderr)
+        print(summary.line())
+    return EXIT_OK if summary.ok else EXIT_INPUT
+
+
+def cmd_glossary_export(args) -> int:
+    from bilingual.glossary_exchange import export_glossary
+
+    path = export_glossary(args.directory, args.format, args.output)
+    print(path)
+    return EXIT_OK
+
+
+def cmd_glossary_import(args) -> int:
+    from bilingual.glossary_exchange import import_glossary
+
+    summary = import_glossary(args.file, args.directory)
+    for line in summary.problems:
+        print(line, file=sys.stderr)
+    print(summary.line())
+    return EXIT_OK if summary.ok else EXIT_INPUT
+
+
 def _global_flags(*, in_subcommand: bool) -> argparse.ArgumentParser:
     """--debug and --quiet, accepted before and after the subcommand.
 
@@ -277,6 +336,23 @@ def _parser() -> argparse.ArgumentParser:
         help="sources whose words the variants must not rewrite (default: seeds/, if present)",
     )
     check.set_defaults(run=cmd_glossary_check)
+    gexport = glossary_commands.add_parser(
+        "export", parents=[common], help="the glossary as TBX or CSV, for CAT tools and sheets"
+    )
+    gexport.add_argument("--format", choices=["tbx", "csv"], default="tbx")
+    gexport.add_argument(
+        "--output", type=Path, help="file to write (default: glossary.tbx / glossary.csv)"
+    )
+    gexport.add_argument("directory", type=Path, nargs="?", default=Path("glossary"))
+    gexport.set_defaults(run=cmd_glossary_export)
+    gimport = glossary_commands.add_parser(
+        "import",
+        parents=[common],
+        help="terms from a TBX or CSV into glossary/imported-NAME.yaml (existing files intact)",
+    )
+    gimport.add_argument("file", type=Path, metavar="FILE")
+    gimport.add_argument("directory", type=Path, nargs="?", default=Path("glossary"))
+    gimport.set_defaults(run=cmd_glossary_import)
 
     models = commands.add_parser("models", parents=[common], help="Argos Translate models")
     model_commands = models.add_subparsers(dest="models_command", required=True, metavar="COMMAND")
@@ -297,7 +373,11 @@ def _parser() -> argparse.ArgumentParser:
         help="take editors' English (and notes) from edited editions into the translation memory",
     )
     imp.add_argument(
-        "files", type=Path, nargs="+", metavar="FILE", help="edited .docx editions, or folders"
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="edited .docx or .xlf editions, or folders",
     )
     imp.add_argument(
         "--tracked-changes",
@@ -307,6 +387,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(run=cmd_import)
+
+    export = commands.add_parser("export", parents=[common], help="editions for CAT tools")
+    export_commands = export.add_subparsers(dest="export_command", required=True, metavar="FORMAT")
+    xliff = export_commands.add_parser(
+        "xliff",
+        parents=[common, project],
+        help="build and write dist/NAME.zh-Hans_en.xlf, one XLIFF per document",
+    )
+    xliff.add_argument("names", nargs="*", metavar="NAME", help="documents (default: all)")
+    xliff.add_argument("--dist", type=Path, help="output folder (default: dist/)")
+    xliff.add_argument(
+        "--xliff-version", choices=["2.1", "1.2"], help="XLIFF version (default: 2.1)"
+    )
+    xliff.add_argument(
+        "--targets",
+        dest="xliff_targets",
+        choices=["english", "source"],
+        help="what <target> holds: our English (default), or a copy of the Chinese (OmegaT)",
+    )
+    xliff.set_defaults(run=cmd_export_xliff)
+
+    tm = commands.add_parser("tm", parents=[common], help="the translation memory as TMX")
+    tm_commands = tm.add_subparsers(dest="tm_command", required=True, metavar="COMMAND")
+    tm_export = tm_commands.add_parser(
+        "export", parents=[common, project], help="write tm/memory.tmx (TMX 1.4b)"
+    )
+    tm_export.add_argument("--output", type=Path, help="file to write (default: tm/memory.tmx)")
+    tm_export.set_defaults(run=cmd_tm_export)
+    tm_import = tm_commands.add_parser(
+        "import", parents=[common, project], help="exact matches from a TMX into the memory"
+    )
+    tm_import.add_argument("file", type=Path, metavar="FILE")
+    tm_import.add_argument("--json", action="store_true")
+    tm_import.set_defaults(run=cmd_tm_import)
     return parser
 
 

@@ -13,6 +13,9 @@ Files can therefore be imported in any order, in one command or several, any num
 Rows that cannot be read safely (merged cells, changed ID or Chinese, added, duplicated) are
 refused by ID; editors' comments, footnotes and Notes-column text are kept as notes.
 
+A row with no English at all (a CAT tool's unit left untranslated: its target empty or a copy
+of the Chinese) is unchanged, whatever its base.
+
 Without any base (identity and embedded base both lost), a row counts as edited only when its
 English differs from every English the project ever wrote for that sentence.
 """
@@ -270,7 +273,7 @@ class _Import:
             if item.row.tracked:
                 self.summary.tracked += 1
             english = _normal(item.row.english)
-            if self.untouched(item, english, current):
+            if item.row.untranslated or self.untouched(item, english, current):
                 self.summary.unchanged += 1
             elif not english:
                 self.refuse(path, item.row, "English cell is empty")

@@ -12,7 +12,7 @@ import functools
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -309,7 +309,18 @@ def _document_report(document: Document, counts) -> dict:
     }
 
 
-def build(settings: Settings, progress: Progress) -> Report:
+def select_sources(paths: list[Path], names: Collection[str], seeds: Path) -> list[Path]:
+    """The sources of the documents called ``names``; InputError naming any unknown one."""
+    by_name = {p.stem: p for p in paths}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        known = ", ".join(by_name) or "none"
+        raise InputError(f"{seeds}: no source named {unknown[0]!r} (documents: {known})")
+    return [by_name[n] for n in dict.fromkeys(names)]
+
+
+def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -> Report:
+    """Build every source, or only the documents called ``names``."""
     from bilingual.cache import TranslationCache
     from bilingual.editor_notes import attach_editor_notes
     from bilingual.formatting import carry_document
@@ -332,6 +343,8 @@ def build(settings: Settings, progress: Progress) -> Report:
             paths, notes = discover_sources(settings.seeds)
             report.notes.extend(notes)
             report.notes.extend(glossary.notices)
+            if names:
+                paths = select_sources(paths, names, settings.seeds)
             paths = check_sources(paths, report, settings, glossary)
             memory = TranslationMemory(settings.tm)
             if paths:
@@ -349,7 +362,11 @@ def build(settings: Settings, progress: Progress) -> Report:
         outputs = StagedOutputs(
             settings.dist,
             settings.outputs,
-            WriteOptions(paper=settings.paper),
+            WriteOptions(
+                paper=settings.paper,
+                xliff_version=settings.xliff_version,
+                xliff_targets=settings.xliff_targets,
+            ),
             EditionStore(settings.state),
         )
         bar = progress.counter("translating", unit="seg")

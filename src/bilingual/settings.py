@@ -12,12 +12,14 @@ from bilingual.traditional import CONFIGS
 
 CONFIG_FILE = "bilingual.toml"
 PAPERS = ("a4", "letter")
+XLIFF_VERSIONS = ("2.1", "1.2")
+XLIFF_TARGETS = ("english", "source")
 
 
 def _all_writers() -> tuple[str, ...]:
     from bilingual.writers import WRITERS
 
-    return tuple(WRITERS)
+    return tuple(name for name, entry in WRITERS.items() if entry.info.default)
 
 
 def _all_checks() -> tuple[str, ...]:
@@ -40,6 +42,8 @@ class Settings:
     outputs: tuple[str, ...] = ()  # () = every registered writer
     paper: str = "a4"
     qa_off: tuple[str, ...] = ()  # QA checks switched off, by name
+    xliff_version: str = "2.1"
+    xliff_targets: str = "english"  # what XLIFF <target> holds; "source" for OmegaT
 
     def check(self) -> Settings:
         from bilingual.engines import ENGINES
@@ -69,6 +73,11 @@ class Settings:
             )
         if self.paper not in PAPERS:
             raise InputError(f"unknown paper '{self.paper}'; choose one of {', '.join(PAPERS)}")
+        if self.xliff_version not in XLIFF_VERSIONS or self.xliff_targets not in XLIFF_TARGETS:
+            raise InputError(
+                f"xliff_version must be one of {', '.join(XLIFF_VERSIONS)}, "
+                f"xliff_targets one of {', '.join(XLIFF_TARGETS)}"
+            )
         outputs = tuple(dict.fromkeys(self.outputs)) or _all_writers()
         return replace(self, outputs=outputs)
 

@@ -26,6 +26,7 @@ class ReturnedRow:
     remarks: tuple[str, ...] = ()  # comments and footnotes anchored in the row
     tracked: bool = False  # the row carried tracked changes
     problem: str | None = None  # why the row cannot be read safely, if it cannot
+    untranslated: bool = False  # no English at all (a CAT tool's empty or source-copy target)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ RETURNS: Registry[ReturnInfo] = Registry(
     "returned file",
     [
         Entry(".docx", "bilingual.returns.docx_file:read", ReturnInfo("the editors' DOCX")),
+        Entry(".xlf", "bilingual.returns.xliff_file:read", ReturnInfo("a CAT tool's XLIFF")),
+        Entry(".xliff", "bilingual.returns.xliff_file:read", ReturnInfo("a CAT tool's XLIFF")),
     ],
 )
 

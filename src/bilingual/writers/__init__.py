@@ -24,6 +24,7 @@ class WriterInfo:
     suffix: str  # the file name's ending, e.g. "docx", "qa.json"
     per_edition: bool  # one file per edition (NAME.zh-Hans_en.SUFFIX) or per document (NAME.SUFFIX)
     copies_images: bool = False  # refers to pictures in dist/NAME.assets/ rather than embedding
+    default: bool = True  # written when ``outputs`` is not set
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class WriteOptions:
     """Settings a writer may need; everything else comes from the document."""
 
     paper: str = "a4"  # "a4" or "letter" (page formats: DOCX)
+    xliff_version: str = "2.1"  # "2.1" or "1.2" (XLIFF)
+    xliff_targets: str = "english"  # what <target> holds: "english", or "source" (XLIFF)
 
 
 WRITERS: Registry[WriterInfo] = Registry(
@@ -65,6 +68,18 @@ WRITERS: Registry[WriterInfo] = Registry(
             "qa",
             "bilingual.writers.qa_writer:write",
             WriterInfo("every QA flag, as JSON", "qa.json", per_edition=False),
+        ),
+        Entry(
+            "xliff",
+            "bilingual.writers.xliff_writer:write",
+            # One per document: the source is the Simplified edition (the Traditional is derived
+            # from it by OpenCC, and both editions share the English), hence the file name.
+            WriterInfo(
+                "CAT tools' XLIFF 2.1 or 1.2 (bilingual export xliff)",
+                "zh-Hans_en.xlf",
+                per_edition=False,
+                default=False,
+            ),
         ),
     ],
 )

@@ -1,0 +1,95 @@
+"""Helpers for the CAT-tool tests: edit an XLIFF as a CAT tool would, read the outputs back,
+and find the official schemas that Debian packages ship (tests skip without them)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from conftest import Project
+
+NAME = "zhou-hongyi-on-sora"
+XLF = f"dist/{NAME}.zh-Hans_en.xlf"
+X2 = "urn:oasis:names:tc:xliff:document:2.0"
+X12 = "urn:oasis:names:tc:xliff:document:1.2"
+
+# php-symfony-translation ships the OASIS XLIFF 1.2 (strict) and 2.0 core schemas; XLIFF 2.1
+# keeps the 2.0 core namespace and core schema. OmegaT's jar ships the TMX 1.4 DTD and the
+# TBX (martif) schema it reads glossaries with.
+SYMFONY_SCHEMAS = Path("/usr/share/php/Symfony/Component/Translation/Resources/schemas")
+OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
+
+
+def export(project: Project, *args: str) -> Path:
+    result = project.run("export", "xliff", *args)
+    assert result.code == 0, result.err
+    return project.root / XLF
+
+
+def units(path: Path) -> dict[str, etree._Element]:
+    """Unit elements (2.x <unit>, 1.2 <trans-unit>) by id."""
+    root = etree.parse(str(path)).getroot()
+    found = root.iter(f"{{{X2}}}unit", f"{{{X12}}}trans-unit")
+    return {u.get("id"): u for u in found}
+
+
+def target_of(unit: etree._Element) -> etree._Element:
+    target = next(unit.iter(f"{{{X2}}}target", f"{{{X12}}}target"))
+    assert target.getparent().tag != f"{{{X12}}}alt-trans"
+    return target
+
+
+def cat_edit(path: Path, out: Path, edits: dict[str, str]) -> Path:
+    """Replace targets by XML fragments (inline markup allowed), as a CAT tool saves them."""
+    tree = etree.parse(str(path))
+    root = tree.getroot()
+    ns = root.nsmap[None]
+    by_id = {u.get("id"): u for u in root.iter(f"{{{X2}}}unit", f"{{{X12}}}trans-unit")}
+    for unit_id, fragment in edits.items():
+        target = target_of(by_id[unit_id])
+        new = etree.fromstring(f'<target xmlns="{ns}">{fragment}</target>')
+        target.text = new.text
+        for child in list(target):
+            target.remove(child)
+        for child in new:
+            target.append(child)
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    return out
+
+
+def docx_english(project: Project, code: str) -> dict[str, str]:
+    table = docx.Document(str(project.dist / f"{NAME}.{code}_en.docx")).tables[0]
+    return {row.cells[0].text: row.cells[2].text for row in table.rows[1:]}
+
+
+def memory(project: Project) -> dict[str, dict]:
+    path = project.root / "tm" / "memory.jsonl"
+    if not path.exists():
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {e["source"]: e for e in map(json.loads, lines)}
+
+
+def xliff_schema(version: str) -> etree.XMLSchema:
+    name = "xliff-core-1.2-strict.xsd" if version == "1.2" else "xliff-core-2.0.xsd"
+    if not (SYMFONY_SCHEMAS / name).is_file():
+        pytest.skip(
+            "the OASIS XLIFF schemas are not installed: apt-get install php-symfony-translation"
+        )
+    document = etree.parse(str(SYMFONY_SCHEMAS / name))
+    for imported in document.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
+        if imported.get("namespace") == "http://www.w3.org/XML/1998/namespace":
+            imported.set("schemaLocation", str(SYMFONY_SCHEMAS / "xml.xsd"))
+    return etree.XMLSchema(document)
+
+
+def omegat_part(name: str) -> bytes:
+    if not OMEGAT_JAR.is_file():
+        pytest.skip("OmegaT is not installed: apt-get install omegat")
+    with zipfile.ZipFile(OMEGAT_JAR) as jar:
+        return jar.read(name)
