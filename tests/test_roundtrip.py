@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+from pathlib import Path
 
 import docx
 import pytest
@@ -470,3 +472,24 @@ def test_a_glossary_edit_retranslates_exactly_the_segments_it_hits(built):
     counts = report(built)
     assert protein and set(protein).isdisjoint(hit_ids)
     assert counts["translated"] == len(protein)
+
+
+def test_changes_recorded_by_libreoffice_itself_are_imported(built, tmp_path):
+    """LibreOffice, driven through its own API, records the edit as tracked changes and saves
+    with its Word filter: the file an editor using LibreOffice hands back."""
+    python = shutil.which("python3", path="/usr/bin")
+    if python is None or subprocess.run([python, "-c", "import uno"]).returncode != 0:
+        pytest.skip("LibreOffice's Python bridge is not installed: apt-get install python3-uno")
+    source = tmp_path / f"{NAME}.zh-Hans_en.docx"
+    shutil.copy(built.root / HANS, source)  # a folder of its own: LibreOffice leaves lock files
+    edited = built.root / "lo-edited.docx"
+    script = Path(__file__).parent / "libreoffice_edit.py"
+    subprocess.run(
+        [python, str(script), str(source), str(edited), "--track", f"p003.s01={EDIT}",
+         f"p004.s01={OTHER}"],
+        check=True, timeout=240, capture_output=True,
+    )  # fmt: skip
+    out = imported(built, "lo-edited.docx")
+    assert "2 edited, 46 unchanged, 0 refused" in out and "2 rows with tracked changes" in out
+    entries = memory(built)
+    assert entries["p003.s01"]["english"] == EDIT and entries["p004.s01"]["english"] == OTHER
