@@ -8,6 +8,7 @@ import pytest
 from argostranslate.package import Package
 
 from bilingual.argos_engine import MAX_TOKENS, ArgosEngine, split_long
+from bilingual.engine_config import EngineConfig
 
 
 @pytest.fixture(scope="module")
@@ -17,12 +18,16 @@ def package(installed_packages) -> Package:
 
 
 def test_every_source_gets_its_english_in_order(package):
-    engine = ArgosEngine(package, threads=1, batch_size=4)
+    engine = ArgosEngine(package, EngineConfig(batch_size=4, batch_type="examples"))
     sources = [f"第{n}句话。" for n in range(10)] + ["OpenAI 发布了 Sora 模型。"]
     english = list(engine.translate(sources))
     assert len(english) == len(sources)
     assert all(len(h) >= 1 and all(isinstance(e, str) and e for e in h) for h in english)
-    assert english == list(ArgosEngine(package, threads=1, batch_size=32).translate(sources))
+    assert english == list(
+        ArgosEngine(
+            package, EngineConfig(batch_size=4, batch_type="examples", workers=2)
+        ).translate(sources)
+    )
 
 
 def test_long_segments_are_translated_in_parts_and_joined(package):
@@ -36,16 +41,15 @@ def test_long_segments_are_translated_in_parts_and_joined(package):
     assert all(len(p) <= MAX_TOKENS for p in split_long(no_punctuation, encode))
 
     calls = []
-    engine = ArgosEngine(package, threads=1)
+    engine = ArgosEngine(package, EngineConfig(batch_size=100, batch_type="examples"))
 
     class Spy:  # sees what reaches CTranslate2
         def __init__(self, translator):
             self.translator = translator
 
-        def translate_iterable(self, tokens, **kwargs):
-            tokens = list(tokens)
+        def translate_batch(self, tokens, **kwargs):
             calls.append(tokens)
-            return self.translator.translate_iterable(iter(tokens), **kwargs)
+            return self.translator.translate_batch(tokens, **kwargs)
 
     engine.translator = Spy(engine.translator)
     english = list(engine.translate(["短句。", text]))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,11 +33,25 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+SPEED_FLAGS = (
+    "workers",
+    "threads",
+    "batch_size",
+    "batch_type",
+    "compute_type",
+    "device",
+    "device_index",
+)
+
+
 def _settings(args, *names: str):
     """Defaults, then the config file, then the flags ``names`` the user gave."""
     from bilingual.settings import load_settings
 
-    return load_settings(args.config, {name: getattr(args, name) for name in names})
+    overrides = {name: getattr(args, name) for name in names}
+    if getattr(args, "ray_address", None):
+        overrides["ray"] = {"address": args.ray_address}
+    return load_settings(args.config, overrides)
 
 
 def cmd_build(args) -> int:
@@ -52,10 +65,9 @@ def cmd_build(args) -> int:
         "dist",
         "tm",
         "traditional",
-        "threads",
-        "batch_size",
         "outputs",
         "paper",
+        *SPEED_FLAGS,
     )
     report = build(settings, Progress(quiet=args.quiet or args.json))
     if args.json:
@@ -198,6 +210,51 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
+def _numbers(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(n) for n in _names(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of numbers: {text}") from None
+
+
+def _speed_flags(parser: argparse.ArgumentParser) -> None:
+    """How the model runs; each also a bilingual.toml setting and an Argos variable."""
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="parallel translators per device (ARGOS_INTER_THREADS; default: one per core)",
+    )
+    parser.add_argument(
+        "--threads", type=int, help="threads per translator (ARGOS_INTRA_THREADS; default: 1)"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        help="examples or tokens per batch (ARGOS_BATCH_SIZE; default: measured)",
+    )
+    parser.add_argument(
+        "--batch-type",
+        choices=["examples", "tokens", "auto"],
+        help="what --batch-size counts (default: tokens)",
+    )
+    parser.add_argument(
+        "--compute-type",
+        help="CTranslate2 compute type (ARGOS_COMPUTE_TYPE; default: the model's own on CPU, "
+        "int8_float16 on GPU)",
+    )
+    parser.add_argument(
+        "--device",
+        choices=["cpu", "cuda"],
+        help="where to translate (ARGOS_DEVICE_TYPE; default: cpu)",
+    )
+    parser.add_argument(
+        "--device-index",
+        type=_numbers,
+        metavar="N[,N...]",
+        help="GPUs to use with --device cuda (default: 0)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _global_flags(in_subcommand=True)
     project = argparse.ArgumentParser(add_help=False)
@@ -226,10 +283,12 @@ def _parser() -> argparse.ArgumentParser:
         "build", parents=[common, project], epilog=EPILOG, help="seeds/ + glossary/ -> dist/"
     )
     build.add_argument("--dist", type=Path, help="output folder (default: dist/)")
+    _speed_flags(build)
     build.add_argument(
-        "--threads", type=int, help="CPU threads for translation (default: all cores)"
+        "--ray-address",
+        metavar="auto|local|HOST:PORT",
+        help="translate on a Ray cluster (needs bilingual[ray]; default: the [ray] table)",
     )
-    build.add_argument("--batch-size", type=int, help="segments per model batch (default: 32)")
     build.add_argument(
         "--outputs",
         type=_names,
@@ -280,13 +339,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
+    from bilingual import interrupts
+
     args = _parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)  # a killed build cleans up like Ctrl-C
+    interrupts.install()  # Ctrl-C and SIGTERM: one KeyboardInterrupt, the same cleanup
     try:
         return args.run(args)
     except ManyErrors as exc:
@@ -307,8 +364,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            "bilingual: interrupted; outputs, cache and translation memory are as before the "
-            "last complete step",
+            "bilingual: interrupted; outputs and translation memory are as before, and the "
+            "translations finished so far are cached (the next build resumes)",
             file=sys.stderr,
         )
+        if interrupts.native_threads_may_run():
+            interrupts.exit_now(EXIT_INTERRUPTED)  # do not wait for a batch nobody will read
         return EXIT_INTERRUPTED

@@ -25,6 +25,7 @@ from bilingual.settings import Settings
 
 _MODEL = re.compile(r"model=(\S+) ([^;\s]+)")
 _OPENCC = re.compile(r"opencc=(\w+)")
+_RUNTIME = re.compile(r"runtime=(\w+)/(\w+)")  # device/compute type
 _FILE = re.compile(r"^(?P<name>.+)\.(?P<edition>zh-Hans|zh-Hant)_en$")
 
 
@@ -96,7 +97,9 @@ def read_edited(path: Path) -> EditedTable:
     else:
         raise InputError(f"{path}: cannot tell which source this edition belongs to")
     model_match = _MODEL.search(props.keywords or "")
-    model = ModelInfo(*model_match.groups()) if model_match else None
+    runtime = _RUNTIME.search(props.keywords or "")
+    runtime_fields = runtime.groups() if runtime else ()
+    model = ModelInfo(*model_match.groups(), *runtime_fields) if model_match else None
     opencc = _OPENCC.search(props.keywords or "")
     return EditedTable(
         name, edition, model, opencc[1] if opencc else None, list(enumerate(rows[1:], start=2))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from bilingual import recipe
 from bilingual.document import Document, ModelInfo, Origin, Segment
 from bilingual.glossary import protect, restore
 
@@ -65,13 +66,16 @@ def has_chinese(text: str) -> bool:
 
 
 def cache_key(segment: Segment, model: ModelInfo, decoding: dict) -> str:
-    """Everything that changes a translation: source, model, decoding, the glossary hits."""
+    """Everything that changes a translation: source, model and where it runs (device, compute
+    type), decoding, the glossary hits, and the versions of the recipe's code that apply."""
     material = [
         segment.text,
         model.name,
         model.version,
         sorted(decoding.items()),
         [(hit.zh, hit.en) for hit in segment.terms],
+        [model.device, model.compute_type],
+        recipe.versions(segment),
     ]
     return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
 
@@ -141,7 +145,9 @@ def _run_engine(
     on_translated: Callable[[int], None] | None,
     flush_every: int,
 ) -> None:
-    keys = list(todo)
+    # Shortest first: the engine's batches then finish in this order, so every translation is
+    # handed back (and cached) soon after it is done, and an interrupt loses almost nothing.
+    keys = sorted(todo, key=lambda key: len(todo[key].text))
     pending: list[tuple[str, str]] = []
     try:
         outputs = engine.translate([protect(todo[k]) for k in keys])

@@ -63,8 +63,10 @@ def write(document: Document, edition: Edition, path: Path, options: WriteOption
         f"{edition.code} + English bilingual edition of {Path(document.source_path).name}"
     )
     props.identifier = f"bilingual:{document.name}:{edition.code}"
+    runtime = f"{document.model.device}/{document.model.compute_type}" if document.model else "-"
     props.keywords = (
-        f"source={document.source_path}; model={model}; opencc={document.traditional_config or '-'}"
+        f"source={document.source_path}; model={model}; runtime={runtime}; "
+        f"opencc={document.traditional_config or '-'}"
     )
     props.comments = (
         f"Source: {document.source_path} ({document.encoding}). Model: {model}. "
