@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from bilingual.document import ModelInfo
-from bilingual.errors import ModelError
+from bilingual.errors import InputError, ModelError
 
 FROM_CODE, TO_CODE = "zh", "en"
 TIMEOUT_SECONDS = 10.0
@@ -36,8 +36,12 @@ INSTALL_HINT = (
 
 def settings():
     """Argos's settings module (imported lazily: it creates its folders on import)."""
-    from argostranslate import settings as argos_settings
-
+    try:
+        from argostranslate import settings as argos_settings
+    except ValueError as exc:  # it reads ARGOS_INTER_THREADS & co. with int() on import
+        raise InputError(
+            f"Argos Translate's settings are not valid ({exc}); fix the ARGOS_* variables"
+        ) from None
     return argos_settings
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,99 @@ def cmd_models_install(args) -> int:
     return EXIT_OK
 
 
+def _batches(text: str) -> tuple[tuple[str, int], ...]:
+    """``examples:16,tokens:1024`` as (type, size) pairs."""
+    out = []
+    for item in _names(text):
+        kind, _, size = item.partition(":")
+        if kind not in ("examples", "tokens") or not size.isdigit() or int(size) < 1:
+            raise argparse.ArgumentTypeError(
+                f"'{item}': expected examples:N or tokens:N, e.g. examples:16,tokens:1024"
+            )
+        out.append((kind, int(size)))
+    return tuple(out)
+
+
+def _layouts(text: str) -> tuple[tuple[int, int], ...]:
+    """``2x1,1x2`` as (workers, threads) pairs."""
+    out = []
+    for item in _names(text):
+        workers, _, threads = item.partition("x")
+        if not (workers.isdigit() and threads.isdigit() and int(workers) and int(threads)):
+            raise argparse.ArgumentTypeError(f"'{item}': expected WORKERSxTHREADS, e.g. 2x1")
+        out.append((int(workers), int(threads)))
+    return tuple(out)
+
+
+def cmd_models_bench(args) -> int:
+    from dataclasses import asdict
+
+    from bilingual import argos_models, model_bench
+    from bilingual.engine_config import check_settings
+    from bilingual.errors import ModelError
+    from bilingual.settings import CONFIG_FILE
+
+    settings = _settings(args, "seeds", "glossary", "compute_type", "device", "device_index")
+    package = argos_models.find_zh_en()
+    if package is None:
+        raise ModelError(f"no zh->en model installed; {argos_models.INSTALL_HINT}")
+    base = model_bench.base_config(settings)
+    layouts = args.layouts or model_bench.default_layouts(base.device)
+    for workers, threads in layouts:  # the same limits as the settings
+        check_settings(replace(settings, workers=workers, threads=threads))
+    batches = args.batches or (
+        model_bench.GPU_BATCHES if base.device == "cuda" else model_bench.CPU_BATCHES
+    )
+    texts = model_bench.sample(settings, args.segments)
+    quiet = args.quiet or args.json
+    if not quiet:
+        print(
+            f"measuring {argos_models.model_info(package).name} on {base.device} "
+            f"({base.compute_type}) with {len(texts)} segments: "
+            f"{len(layouts)} layouts x {len(batches)} batch shapes",
+            file=sys.stderr,
+        )
+
+    def report(trial) -> None:
+        if not quiet:
+            print(
+                f"  {trial.workers}x{trial.threads} {trial.batch_type}:{trial.batch_size}: "
+                f"{trial.seconds:.2f} s",
+                file=sys.stderr,
+            )
+
+    trials = model_bench.sweep(
+        package, texts, base, layouts, batches, repeat=args.repeat, on_trial=report
+    )
+    fastest = min(trials, key=lambda t: t.seconds)
+    config = args.config or Path(CONFIG_FILE)
+    if args.save:
+        model_bench.save(config, fastest)
+    if args.json:
+        _print_json(
+            {
+                "device": base.device,
+                "compute_type": base.compute_type,
+                "trials": [asdict(t) for t in trials],
+                "fastest": asdict(fastest),
+                "saved": str(config) if args.save else None,
+            }
+        )
+        return EXIT_OK
+    print(model_bench.table(trials))
+    setting = (
+        f"workers = {fastest.workers}, threads = {fastest.threads}, "
+        f'batch_type = "{fastest.batch_type}", batch_size = {fastest.batch_size}'
+    )
+    if args.save:
+        print(f"saved to {config}: {setting}")
+        for name in model_bench.overridden():
+            print(f"note: {name} is set in the environment and overrides {config}")
+    else:
+        print(f"fastest: {setting} (--save writes it to {config})")
+    return EXIT_OK
+
+
 def cmd_import(args) -> int:
     from bilingual.importer import import_files
 
@@ -327,6 +421,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     install.add_argument("--file", type=Path, help="a .argosmodel file (no network needed)")
     install.set_defaults(run=cmd_models_install)
+    bench = model_commands.add_parser(
+        "bench",
+        parents=[common],
+        help="measure the installed model on this machine over engine settings; --save the fastest",
+    )
+    bench.add_argument(
+        "--config", type=Path, help="settings file to --save into (default: ./bilingual.toml)"
+    )
+    bench.add_argument("--seeds", type=Path, help="sources to measure with (default: seeds/)")
+    bench.add_argument("--glossary", type=Path, help="glossary folder (default: glossary/)")
+    bench.add_argument("--segments", type=int, default=64, help="segments per trial (default: 64)")
+    bench.add_argument(
+        "--layouts",
+        type=_layouts,
+        metavar="WxT,...",
+        help="workers x threads to try (default: every split of the cores, e.g. 1x2,2x1)",
+    )
+    bench.add_argument(
+        "--batches",
+        type=_batches,
+        metavar="TYPE:N,...",
+        help="batch shapes to try (default: examples:8..64, tokens:512..4096)",
+    )
+    bench.add_argument("--repeat", type=int, default=1, help="best of N runs per trial")
+    bench.add_argument("--compute-type", help="CTranslate2 compute type to measure")
+    bench.add_argument("--device", choices=["cpu", "cuda"], help="where to measure")
+    bench.add_argument("--device-index", type=_numbers, metavar="N[,N...]", help="GPUs")
+    bench.add_argument("--save", action="store_true", help="write the fastest into the config")
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(run=cmd_models_bench)
 
     imp = commands.add_parser(
         "import",

@@ -55,6 +55,6 @@ RECIPE: tuple[Component, ...] = (
 )
 
 
-def versions(segment: Segment, recipe: tuple[Component, ...] = RECIPE) -> list[list]:
+def versions(segment: Segment) -> list[list]:
     """``[name, version]`` of every component that shapes ``segment``'s translation."""
-    return [[c.name, c.version] for c in recipe if c.applies(segment)]
+    return [[c.name, c.version] for c in RECIPE if c.applies(segment)]

@@ -134,15 +134,29 @@ def _ray_table(path: Path, table: dict) -> RaySettings:
     return RaySettings(**values)
 
 
+def _argos_settings_file() -> dict:
+    """Argos's settings.json (read as Argos does; importing Argos's settings module would fail
+    on the very values we are about to check)."""
+    import json
+    import os
+
+    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    try:
+        data = json.loads((home / "argos-translate" / "settings.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def argos_settings() -> dict[str, Any]:
     """The speed settings given under Argos's own names (environment first, then its
     settings.json), as Settings values; a value that is not a number is refused by name."""
-    from bilingual.argos_models import settings as argos
+    import os
 
-    get = argos().get_setting
+    from_file = _argos_settings_file()
     values: dict[str, Any] = {}
     for key, name in ARGOS_NAMES.items():
-        raw = get(name)
+        raw = os.environ.get(name, from_file.get(name))
         if raw is None or str(raw).strip() == "":
             continue
         raw = str(raw).strip()
