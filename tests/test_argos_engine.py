@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from argostranslate.package import Package
 
-from bilingual.argos_engine import MAX_TOKENS, ArgosEngine, split_long
+from bilingual.argos_engine import MAX_TOKENS, ArgosEngine, Work, plan_batches, split_long
 from bilingual.engine_config import EngineConfig
 
 
@@ -54,5 +54,23 @@ def test_long_segments_are_translated_in_parts_and_joined(package):
     engine.translator = Spy(engine.translator)
     english = list(engine.translate(["短句。", text]))
     assert len(english) == 2
-    assert len(calls) == 1 and len(calls[0]) == 1 + len(parts)
-    assert max(len(t) for t in calls[0]) <= MAX_TOKENS
+    sent = [tokens for call in calls for tokens in call]
+    assert len(sent) == 1 + len(parts)
+    assert max(len(t) for t in sent) <= MAX_TOKENS
+
+
+def test_batches_are_shortest_first_and_counted_as_ctranslate2_counts_them():
+    lengths = [5, 1, 3, 9, 2, 2]
+    assert plan_batches(lengths, 2, "examples") == [[1, 4], [5, 2], [0, 3]]
+    # Tokens count padding: a batch of n examples costs n x its longest.
+    assert plan_batches(lengths, 6, "tokens") == [[1, 4, 5], [2], [0], [3]]
+    assert plan_batches([50], 8, "tokens") == [[0]]  # one example longer than a batch still goes
+
+
+def test_small_work_is_cut_finer_so_no_translator_idles(package):
+    sources = [f"第{n}句话很短。" for n in range(40)]
+    config = EngineConfig(batch_size=4096, batch_type="tokens")
+    assert len(Work.plan(sources, package, config, parallel=1).batches) >= 4
+    assert len(Work.plan(sources, package, config, parallel=2).batches) >= 8
+    one = Work.plan(sources[:3], package, config, parallel=2)
+    assert sorted(i for b in one.batches for i in b) == [0, 1, 2]

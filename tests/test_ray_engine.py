@@ -225,7 +225,7 @@ def test_the_engine_api_on_a_local_cluster_matches_the_in_process_engine(install
 
     package = Package(next(p for p in Path(installed_packages).iterdir() if p.is_dir()))
     sources = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
-    config = EngineConfig(batch_type="examples", batch_size=3)
+    config = EngineConfig(batch_type="examples", batch_size=3, workers=2)
     expected = list(ArgosEngine(package, config).translate(sources))
     script = (
         "import json, sys\n"

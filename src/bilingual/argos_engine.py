@@ -26,6 +26,7 @@ from bilingual.recipe import SPLIT_ABOVE_CHARS
 from bilingual.translate import DECODING
 
 Tokens = list[str]
+BATCHES_PER_TRANSLATOR = 4  # at least this many batches each, when the work allows
 
 
 class ArgosEngine:
@@ -53,7 +54,8 @@ class ArgosEngine:
             ) from None
 
     def translate(self, sources: Sequence[str]) -> Iterator[list[str]]:
-        work = Work.plan(sources, self.package, self.config)
+        parallel = self.config.workers * len(self.config.device_index)
+        work = Work.plan(sources, self.package, self.config, parallel)
         futures: dict[int, object] = {}
         for batch in work.batches:
             results = self.translator.translate_batch(
@@ -92,11 +94,18 @@ class Work:
     decode: Callable[[Tokens], str]
 
     @classmethod
-    def plan(cls, sources: Sequence[str], package, config: EngineConfig) -> Work:
+    def plan(cls, sources: Sequence[str], package, config: EngineConfig, parallel: int) -> Work:
+        """``parallel``: translators that will share the batches (small work is cut finer, so
+        that none of them idles while another finishes a big last batch)."""
         tokenizer = package.tokenizer
         pieces = [split_long(source, tokenizer.encode) for source in sources]
         tokens = [t for parts in pieces for t in parts]
-        batches = plan_batches([len(t) for t in tokens], config.batch_size, config.batch_type)
+        lengths = [len(t) for t in tokens]
+        size = config.batch_size
+        batches = plan_batches(lengths, size, config.batch_type)
+        while len(batches) < BATCHES_PER_TRANSLATOR * parallel and size > 1:
+            size //= 2
+            batches = plan_batches(lengths, size, config.batch_type)
         return cls([len(p) for p in pieces], tokens, batches, package.target_prefix or None,
                    tokenizer.decode)  # fmt: skip
 

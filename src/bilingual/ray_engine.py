@@ -193,7 +193,7 @@ class RayEngine:
 
     def translate(self, sources: Sequence[str]) -> Iterator[list[str]]:
         ray = self.ray
-        work = Work.plan(sources, self.package, self.config)
+        work = Work.plan(sources, self.package, self.config, len(self.actors))
         where = {i: (b, pos) for b, batch in enumerate(work.batches) for pos, i in enumerate(batch)}
         queue = deque(range(len(work.batches)))
         done: dict[int, list] = {}
