@@ -480,6 +480,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"bilingual: {exc}", file=sys.stderr)
+        if interrupts.native_threads_may_run():
+            interrupts.exit_now(exc.exit_code)  # a failed build's batches are not waited for
         return exc.exit_code
     except BrokenPipeError:  # e.g. `bilingual segment FILE | head`
         sys.stderr.close()

@@ -27,6 +27,7 @@ def _handler(signum, frame) -> None:
 
 def install() -> None:
     """Make SIGINT and SIGTERM raise KeyboardInterrupt, once (main thread only)."""
+    _state["interrupted"] = False
     for sig in SIGNALS:
         signal.signal(sig, _handler)
 
@@ -38,7 +39,8 @@ def installed() -> bool:
 def reinstall_if_replaced(previous: bool) -> None:
     """Put our handlers back after a library (Ray) replaced them, if they were ours."""
     if previous and not installed():
-        install()
+        for sig in SIGNALS:
+            signal.signal(sig, _handler)
 
 
 def native_threads_may_run() -> bool:

@@ -22,6 +22,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -36,6 +37,7 @@ from bilingual.translate import DECODING
 IN_FLIGHT_PER_WORKER = 2  # one batch computing, one waiting: no actor idles between batches
 CONNECT_SECONDS = 5.0
 POLL_SECONDS = 0.05  # how long Ray may hold the main thread: Ctrl-C waits at most this
+READY_SECONDS = 300.0  # workers start (import, model load) within this, or the build stops
 
 
 class TranslatorActor:
@@ -157,11 +159,13 @@ class RayEngine:
         self.package, self.config = package, config
         if not ray.is_initialized():
             connect(ray, settings)
-        workers = settings.workers or self._room(settings)
-        if workers < 1:
+        room = self._room(settings)
+        workers = settings.workers or room
+        if workers < 1 or workers > room:
             raise EnvironmentProblem(
-                f"the ray cluster has no room for a worker with {settings.threads} CPU(s) and "
-                f"{settings.gpus} GPU(s); lower [ray] threads or gpus"
+                f"the ray cluster has room for {room} worker(s) of {settings.threads} CPU(s) "
+                f"and {settings.gpus} GPU(s), not {workers}; change [ray] workers, threads or "
+                "gpus, or add nodes"
             )
         info = argos_models.model_info(package)
         actor = ray.remote(num_cpus=settings.threads, num_gpus=settings.gpus)(TranslatorActor)
@@ -171,7 +175,7 @@ class RayEngine:
             )  # fmt: skip
             for _ in range(workers)
         ]
-        for node, problem in self._get([a.ready.remote() for a in self.actors]):
+        for node, problem in self._get([a.ready.remote() for a in self.actors], READY_SECONDS):
             if problem:
                 raise ModelError(f"ray worker on {node}: {problem}")
 
@@ -181,10 +185,16 @@ class RayEngine:
             return int(resources.get("GPU", 0) // settings.gpus)
         return int(resources.get("CPU", 0) // settings.threads)
 
-    def _get(self, refs: list) -> list:
+    def _get(self, refs: list, seconds: float) -> list:
         """``ray.get`` in short waits (Ctrl-C stays answered); a dead worker is one line."""
         pending = list(refs)
+        deadline = time.monotonic() + seconds
         while pending:
+            if time.monotonic() > deadline:
+                raise EnvironmentProblem(
+                    f"{len(pending)} ray worker(s) did not start within {seconds:.0f} s; "
+                    "check the cluster (`ray status`) and the nodes' logs"
+                )
             _, pending = self.ray.wait(pending, num_returns=len(pending), timeout=POLL_SECONDS)
         try:
             return self.ray.get(refs)
