@@ -34,6 +34,7 @@ def one_error_line(stderr: str) -> str:
         (["--compute-type", "int3"], 2, "unknown compute type 'int3'"),
         (["--compute-type", "float16"], 3, "compute type float16 is not supported"),
         (["--device", "cuda"], 3, "no usable CUDA GPU on this machine"),
+        (["--ray-address", "cluster"], 2, "expected local, auto, HOST:PORT"),
     ],
 )
 def test_flags_beyond_the_machine_are_one_line_and_nothing_is_written(project, flags, code, says):
@@ -163,3 +164,14 @@ def test_a_changed_compute_type_retranslates_and_the_default_is_cached(project):
     assert other.code == 0, other.err
     report = json.loads(other.out)["documents"]
     assert all(d["translated"] == d["segments"] - d["copied"] for d in report.values())
+
+
+def test_device_auto_falls_back_to_the_cpu_without_a_gpu(tmp_path, monkeypatch):
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count():
+        pytest.skip("this machine has a GPU")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARGOS_DEVICE_TYPE", raising=False)
+    config = resolve(load_settings(None, {"device": "auto"}))
+    assert (config.device, config.batch_type, config.batch_size) == ("cpu", "tokens", 1024)

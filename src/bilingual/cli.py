@@ -338,8 +338,8 @@ def _speed_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--device",
-        choices=["cpu", "cuda"],
-        help="where to translate (ARGOS_DEVICE_TYPE; default: cpu)",
+        choices=["cpu", "cuda", "auto"],
+        help="where to translate (ARGOS_DEVICE_TYPE; default: cpu; auto: a GPU if there is one)",
     )
     parser.add_argument(
         "--device-index",
@@ -446,7 +446,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--repeat", type=int, default=1, help="best of N runs per trial")
     bench.add_argument("--compute-type", help="CTranslate2 compute type to measure")
-    bench.add_argument("--device", choices=["cpu", "cuda"], help="where to measure")
+    bench.add_argument("--device", choices=["cpu", "cuda", "auto"], help="where to measure")
     bench.add_argument("--device-index", type=_numbers, metavar="N[,N...]", help="GPUs")
     bench.add_argument("--save", action="store_true", help="write the fastest into the config")
     bench.add_argument("--json", action="store_true")

@@ -14,7 +14,7 @@ using every core, and small token batches keep every translator busy to the end.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bilingual.errors import InputError, ModelError
@@ -22,7 +22,7 @@ from bilingual.errors import InputError, ModelError
 if TYPE_CHECKING:
     from bilingual.settings import RaySettings, Settings
 
-DEVICES = ("cpu", "cuda")
+DEVICES = ("cpu", "cuda", "auto")  # auto: cuda when this machine has a usable GPU
 BATCH_TYPES = ("examples", "tokens")
 COMPUTE_TYPES = (
     "auto",  # the model's own type on CPU (int8 for Argos models); int8_float16 on GPU
@@ -98,7 +98,7 @@ def check_settings(settings: Settings) -> None:
             f"(at most {MAX_BATCH[batch_type]}); 0 picks the measured default"
         )
     limit = THREADS_PER_CORE * cores()
-    if settings.device == "cpu" and settings.workers * max(settings.threads, 1) > limit:
+    if settings.device != "cuda" and settings.workers * max(settings.threads, 1) > limit:
         raise InputError(
             f"workers x threads = {settings.workers * max(settings.threads, 1)} is more than "
             f"this machine can use ({cores()} cores: at most {limit}); 0 picks the measured default"
@@ -119,12 +119,21 @@ def _check_ray(ray: RaySettings, limit: int) -> None:
                          "or more, gpus 0 or more")  # fmt: skip
     if ray.threads > 256 or ray.workers > 4096 or ray.gpus > 64:
         raise InputError("[ray]: workers, threads or gpus beyond reason")
-    if ray.address is not None and not ray.address.strip():
-        raise InputError("[ray]: address must be local, auto or HOST:PORT")
+    if ray.address is not None and not _ray_address(ray.address):
+        raise InputError(
+            f"ray address '{ray.address}': expected local, auto, HOST:PORT or ray://HOST:PORT"
+        )
+
+
+def _ray_address(address: str) -> bool:
+    if address in ("local", "auto"):
+        return True
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    return bool(host.strip("[]")) and port.isdigit() and 0 < int(port) < 65536
 
 
 def _batch(settings: Settings, device: str) -> tuple[int, str]:
-    batch_type, batch_size = DEFAULT_BATCH[device]
+    batch_type, batch_size = DEFAULT_BATCH["cuda" if device == "cuda" else "cpu"]
     if settings.batch_type not in ("auto", batch_type):
         batch_type, batch_size = settings.batch_type, DEFAULT_EXAMPLES
     return settings.batch_size or batch_size, batch_type
@@ -138,6 +147,8 @@ def resolve(settings: Settings) -> EngineConfig:
         batch_size, batch_type = _batch(settings, device)
         return EngineConfig(device, (0,), compute_type, ray.workers, ray.threads, batch_size,
                             batch_type, ray=ray)  # fmt: skip
+    if settings.device == "auto":
+        settings = replace(settings, device="cuda" if _cuda_devices() else "cpu")
     batch_size, batch_type = _batch(settings, settings.device)
     if settings.device == "cuda":
         return _resolve_cuda(settings, batch_size, batch_type)
@@ -147,13 +158,17 @@ def resolve(settings: Settings) -> EngineConfig:
     return EngineConfig("cpu", (0,), compute_type, workers, threads, batch_size, batch_type)
 
 
-def _resolve_cuda(settings: Settings, batch_size: int, batch_type: str) -> EngineConfig:
+def _cuda_devices() -> int:
     import ctranslate2
 
     try:
-        count = ctranslate2.get_cuda_device_count()
+        return ctranslate2.get_cuda_device_count()
     except RuntimeError:  # a driver too old for the CUDA runtime
-        count = 0
+        return 0
+
+
+def _resolve_cuda(settings: Settings, batch_size: int, batch_type: str) -> EngineConfig:
+    count = _cuda_devices()
     if count == 0:
         raise ModelError(
             "device cuda: no usable CUDA GPU on this machine (driver and cuBLAS 12 needed); "

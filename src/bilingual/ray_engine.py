@@ -91,9 +91,7 @@ def _import_ray():
 
 
 def _check_reachable(address: str) -> None:
-    host, _, port = address.rpartition(":")
-    if not host or not port.isdigit():
-        raise EnvironmentProblem(f"ray address '{address}': expected local, auto or HOST:PORT")
+    host, _, port = address.removeprefix("ray://").rpartition(":")
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
     except OSError as exc:

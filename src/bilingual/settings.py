@@ -25,7 +25,7 @@ def _all_writers() -> tuple[str, ...]:
 class RaySettings:
     """The ``[ray]`` table: where the cluster is and the translators it runs."""
 
-    address: str | None = None  # "local" (a cluster of this machine), "auto", "HOST:PORT"
+    address: str | None = None  # "local" (a cluster of this machine), "auto", [ray://]HOST:PORT
     workers: int = 0  # translators (Ray actors); 0: as many as the cluster's CPUs or GPUs allow
     threads: int = 1  # CPU threads per worker
     gpus: float = 0  # GPUs per worker (0: translate on CPU)
@@ -45,7 +45,7 @@ class Settings:
     batch_size: int = 0  # per CTranslate2 batch, in examples or tokens (ARGOS_BATCH_SIZE)
     batch_type: str = "auto"  # "examples", "tokens" or "auto"
     compute_type: str = "auto"  # CTranslate2 compute type (ARGOS_COMPUTE_TYPE)
-    device: str = "cpu"  # "cpu" or "cuda" (ARGOS_DEVICE_TYPE)
+    device: str = "cpu"  # "cpu", "cuda" or "auto" (ARGOS_DEVICE_TYPE)
     device_index: tuple[int, ...] = (0,)  # GPUs to use, with device = "cuda"
     ray: RaySettings = field(default_factory=RaySettings)
     engine: str = "argos"
