@@ -26,6 +26,9 @@ from bilingual.recipe import SPLIT_ABOVE_CHARS
 from bilingual.translate import DECODING
 
 Tokens = list[str]
+# Argos's decoding, asking for the beam's whole n-best list (it costs no extra search): every
+# engine yields, per source, its hypotheses ranked best first.
+SEARCH = {**DECODING, "num_hypotheses": DECODING["beam_size"]}
 BATCHES_PER_TRANSLATOR = 4  # at least this many batches each, when the work allows
 
 
@@ -62,7 +65,7 @@ class ArgosEngine:
                 [work.tokens[i] for i in batch],
                 target_prefix=work.prefixes(batch),
                 asynchronous=True,
-                **DECODING,
+                **SEARCH,
             )
             futures.update(zip(batch, results, strict=True))
 

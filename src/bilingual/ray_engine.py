@@ -28,11 +28,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from bilingual import interrupts
-from bilingual.argos_engine import Tokens, Work
+from bilingual.argos_engine import SEARCH, Tokens, Work
 from bilingual.engine_config import EngineConfig
 from bilingual.errors import EnvironmentProblem, ModelError
 from bilingual.settings import RaySettings
-from bilingual.translate import DECODING
 
 IN_FLIGHT_PER_WORKER = 2  # one batch computing, one waiting: no actor idles between batches
 CONNECT_SECONDS = 5.0
@@ -76,7 +75,7 @@ class TranslatorActor:
         return os.getpid()
 
     def translate(self, tokens: list[Tokens], prefixes: list[list[str]] | None) -> list:
-        results = self.translator.translate_batch(tokens, target_prefix=prefixes, **DECODING)
+        results = self.translator.translate_batch(tokens, target_prefix=prefixes, **SEARCH)
         return [result.hypotheses for result in results]
 
 
