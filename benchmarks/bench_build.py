@@ -344,20 +344,30 @@ def main() -> None:
     matrix, sizes = sweep(project, env, me, args.quick)
     best_layout, best_batch, _ = matrix[0]
     baseline = [*me, "raw", str(project), f"{best_layout}:{best_batch}"]
-    builds, raws = [], []
-    for _ in range(repeat):  # alternate, so both see the same machine; compare medians
+    workers, threads = best_layout.split("x")
+    batch_type, batch_size = best_batch.split(":")
+    tuned = ["--workers", workers, "--threads", threads, "--batch-type", batch_type,
+             "--batch-size", batch_size]  # fmt: skip
+    runs: dict[str, list[tuple[float, int]]] = {"default": [], "tuned": [], "raw": []}
+    loads = []
+    for _ in range(repeat):  # alternate, so all see the same machine; compare medians
+        loads.append(os.getloadavg()[0])
         cold(project)
         wall, rss, out = timed(bilingual("build", "--json"), project, env)
-        builds.append((wall, rss))
-        raws.append(timed(baseline, project, env)[:2])
+        runs["default"].append((wall, rss))
+        cold(project)
+        runs["tuned"].append(timed(bilingual("build", "--json", *tuned), project, env)[:2])
+        runs["raw"].append(timed(baseline, project, env)[:2])
     report = json.loads(out)
     translated = sum(d["translated"] for d in report["documents"].values())
-    build_wall = statistics.median(w for w, _ in builds)
-    raw_wall = statistics.median(w for w, _ in raws)
+    median = {name: statistics.median(w for w, _ in walls) for name, walls in runs.items()}
+    peak = {name: max(r for _, r in walls) for name, walls in runs.items()}
+    build_wall, raw_wall = median["tuned"], median["raw"]
     results = {
-        "bilingual build (cold, default settings)": (build_wall, max(r for _, r in builds)),
-        f"fastest raw CTranslate2 ({best_layout}, {best_batch})": (
-            raw_wall, max(r for _, r in raws)),
+        f"bilingual build (cold, the fastest configuration: {' '.join(tuned)})": (
+            build_wall, peak["tuned"]),
+        "bilingual build (cold, default settings)": (median["default"], peak["default"]),
+        f"fastest raw CTranslate2 ({best_layout}, {best_batch})": (raw_wall, peak["raw"]),
     }  # fmt: skip
     argos = None
     if not (args.skip_slow or args.quick):
@@ -396,8 +406,9 @@ def main() -> None:
             for layout, batch, seconds in matrix
         ),  # fmt: skip
         "",
-        f"Cold build against the fastest configuration, model load included: median of "
-        f"{repeat} alternating runs, fresh processes.",
+        f"Cold builds against the fastest configuration, model load included: median of "
+        f"{repeat} alternating runs, fresh processes (1-minute load average at their starts: "
+        f"{', '.join(f'{load:.1f}' for load in loads)}).",
         "",
         "| run | seconds | peak RSS (MB) |",
         "| --- | ---: | ---: |",
@@ -405,8 +416,10 @@ def main() -> None:
         "",
         "| target | measured | met |",
         "| --- | ---: | :---: |",
-        f"| cold build <= 1.10x the fastest raw configuration | {build_wall / raw_wall:.2f}x | "
-        f"{'yes' if build_wall <= 1.10 * raw_wall else 'NO'} |",
+        f"| cold build <= 1.10x the fastest raw configuration (same configuration) | "
+        f"{build_wall / raw_wall:.2f}x | {'yes' if build_wall <= 1.10 * raw_wall else 'NO'} |",
+        f"| the same with the default settings | {median['default'] / raw_wall:.2f}x | "
+        f"{'yes' if median['default'] <= 1.10 * raw_wall else 'NO'} |",
     ]
     if argos:
         lines.append(f"| cold build <= 1/3 of Argos's own path | {build_wall / argos[0]:.2f}x | "
@@ -442,6 +455,7 @@ def main() -> None:
     (WORK / "results.json").write_text(json.dumps({
         "segments_per_second": per_second, "per_core": per_core,
         "driver_seconds_per_segment": driver_per_segment, "build": build_wall, "raw": raw_wall,
+        "default_build": median["default"], "loads": loads,
         "matrix": matrix, "interrupts": stops, "memory": memory}, indent=2))  # fmt: skip
     print(text)
 
