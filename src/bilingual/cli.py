@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -205,59 +204,35 @@ def _layouts(text: str) -> tuple[tuple[int, int], ...]:
 def cmd_models_bench(args) -> int:
     from dataclasses import asdict
 
-    from bilingual import argos_models, model_bench
-    from bilingual.engine_config import check_settings
-    from bilingual.errors import ModelError
+    from bilingual import model_bench
     from bilingual.settings import CONFIG_FILE
 
     settings = _settings(args, "seeds", "glossary", "compute_type", "device", "device_index")
-    package = argos_models.find_zh_en()
-    if package is None:
-        raise ModelError(f"no zh->en model installed; {argos_models.INSTALL_HINT}")
-    base = model_bench.base_config(settings)
-    layouts = args.layouts or model_bench.default_layouts(base.device)
-    for workers, threads in layouts:  # the same limits as the settings
-        check_settings(replace(settings, workers=workers, threads=threads))
-    batches = args.batches or (
-        model_bench.GPU_BATCHES if base.device == "cuda" else model_bench.CPU_BATCHES
-    )
-    texts = model_bench.sample(settings, args.segments)
     quiet = args.quiet or args.json
-    if not quiet:
-        print(
-            f"measuring {argos_models.model_info(package).name} on {base.device} "
-            f"({base.compute_type}) with {len(texts)} segments: "
-            f"{len(layouts)} layouts x {len(batches)} batch shapes",
-            file=sys.stderr,
-        )
 
-    def report(trial) -> None:
+    def say(line: str) -> None:
         if not quiet:
-            print(
-                f"  {trial.workers}x{trial.threads} {trial.batch_type}:{trial.batch_size}: "
-                f"{trial.seconds:.2f} s",
-                file=sys.stderr,
-            )
+            print(line, file=sys.stderr)
 
-    trials = model_bench.sweep(
-        package, texts, base, layouts, batches, repeat=args.repeat, on_trial=report
+    bench = model_bench.measure(
+        settings, args.layouts, args.batches, args.segments, args.repeat, say
     )
-    fastest = min(trials, key=lambda t: t.seconds)
+    fastest = bench.fastest
     config = args.config or Path(CONFIG_FILE)
     if args.save:
         model_bench.save(config, fastest)
     if args.json:
         _print_json(
             {
-                "device": base.device,
-                "compute_type": base.compute_type,
-                "trials": [asdict(t) for t in trials],
+                "device": bench.config.device,
+                "compute_type": bench.config.compute_type,
+                "trials": [asdict(t) for t in bench.trials],
                 "fastest": asdict(fastest),
                 "saved": str(config) if args.save else None,
             }
         )
         return EXIT_OK
-    print(model_bench.table(trials))
+    print(model_bench.table(bench.trials))
     setting = (
         f"workers = {fastest.workers}, threads = {fastest.threads}, "
         f'batch_type = "{fastest.batch_type}", batch_size = {fastest.batch_size}'

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from bilingual.engine_config import EngineConfig, cores, resolve
-from bilingual.errors import InputError
+from bilingual.errors import InputError, ModelError
 from bilingual.settings import ARGOS_NAMES, Settings
 
 Batch = tuple[str, int]  # (batch type, batch size)
@@ -170,6 +170,48 @@ def overridden(settings_names: Sequence[str] = SAVED) -> list[str]:
         ARGOS_NAMES[n])]  # fmt: skip
 
 
-def base_config(settings: Settings) -> EngineConfig:
-    """The device and compute type to measure on, as a build would use them."""
-    return resolve(replace(settings, engine="argos"))
+@dataclass(frozen=True)
+class Bench:
+    config: EngineConfig  # device and compute type measured on
+    trials: list[Trial]
+
+    @property
+    def fastest(self) -> Trial:
+        return min(self.trials, key=lambda t: t.seconds)
+
+
+def measure(
+    settings: Settings,
+    layouts: Sequence[tuple[int, int]] | None,
+    batches: Sequence[Batch] | None,
+    segments: int,
+    repeat: int,
+    say: Callable[[str], None],
+) -> Bench:
+    """The sweep on the installed model with the project's segments (defaults: every split of
+    the cores, and the batch shapes of the device)."""
+    from bilingual import argos_models
+    from bilingual.engine_config import check_settings
+
+    package = argos_models.find_zh_en()
+    if package is None:
+        raise ModelError(f"no zh->en model installed; {argos_models.INSTALL_HINT}")
+    base = resolve(replace(settings, engine="argos"))  # device and compute type, as a build
+    layouts = layouts or default_layouts(base.device)
+    for workers, threads in layouts:  # the limits of the settings
+        check_settings(replace(settings, workers=workers, threads=threads))
+    batches = batches or (GPU_BATCHES if base.device == "cuda" else CPU_BATCHES)
+    if segments < 1 or repeat < 1:
+        raise InputError("--segments and --repeat must be 1 or more")
+    texts = sample(settings, segments)
+    say(
+        f"measuring {argos_models.model_info(package).name} on {base.device} "
+        f"({base.compute_type}) with {len(texts)} segments: "
+        f"{len(layouts)} layouts x {len(batches)} batch shapes"
+    )
+
+    def report(t: Trial) -> None:
+        say(f"  {t.workers}x{t.threads} {t.batch_type}:{t.batch_size}: {t.seconds:.2f} s")
+
+    trials = sweep(package, texts, base, layouts, batches, repeat=repeat, on_trial=report)
+    return Bench(base, trials)
