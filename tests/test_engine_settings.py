@@ -175,3 +175,11 @@ def test_device_auto_falls_back_to_the_cpu_without_a_gpu(tmp_path, monkeypatch):
     monkeypatch.delenv("ARGOS_DEVICE_TYPE", raising=False)
     config = resolve(load_settings(None, {"device": "auto"}))
     assert (config.device, config.batch_type, config.batch_size) == ("cpu", "tokens", 1024)
+
+
+def test_a_bad_argos_variable_is_one_line_in_every_command(project):
+    project.env["ARGOS_INTER_THREADS"] = "abc"
+    for command in (["models", "status"], ["build"]):
+        result = project.run(*command)
+        assert result.code == 2, result.err
+        assert "ARGOS_INTER_THREADS='abc': must be a whole number" in one_error_line(result.err)

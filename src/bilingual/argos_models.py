@@ -38,9 +38,12 @@ def settings():
     """Argos's settings module (imported lazily: it creates its folders on import)."""
     try:
         from argostranslate import settings as argos_settings
-    except ValueError as exc:  # it reads ARGOS_INTER_THREADS & co. with int() on import
+    except ValueError:  # it reads ARGOS_INTER_THREADS & co. with int() on import
+        names = ("ARGOS_INTER_THREADS", "ARGOS_INTRA_THREADS", "ARGOS_BATCH_SIZE")
+        bad = [f"{n}={os.environ[n]!r}" for n in names if not os.environ.get(n, "0").isdigit()]
         raise InputError(
-            f"Argos Translate's settings are not valid ({exc}); fix the ARGOS_* variables"
+            f"{', '.join(bad) or 'an ARGOS_* setting'}: must be a whole number "
+            "(Argos Translate's settings, from the environment or its settings.json)"
         ) from None
     return argos_settings
 
@@ -56,6 +59,7 @@ def index_url() -> str:
 
 def installed_packages() -> list:
     """Installed Argos packages; folders that are not packages are skipped."""
+    settings()  # Argos's settings first: a bad ARGOS_* value is one line, not a traceback
     from argostranslate.package import Package
 
     found = []
@@ -140,6 +144,7 @@ def _check_archive(path: Path) -> str:
 
 def install_file(path: Path):
     """Install a checked ``.argosmodel``; the installed package, or ModelError."""
+    settings()  # Argos's settings first: a bad ARGOS_* value is one line, not a traceback
     from argostranslate.package import Package
 
     top = _check_archive(path)
@@ -182,6 +187,7 @@ def _open(url: str, timeout: float):
 
 def fetch_index(url: str | None = None, timeout: float = TIMEOUT_SECONDS) -> list:
     """The index's packages (``argostranslate.package.AvailablePackage``)."""
+    settings()  # Argos's settings first: a bad ARGOS_* value is one line, not a traceback
     from argostranslate.package import AvailablePackage
 
     url = url or index_url()
