@@ -183,3 +183,18 @@ def test_a_bad_argos_variable_is_one_line_in_every_command(project):
         result = project.run(*command)
         assert result.code == 2, result.err
         assert "ARGOS_INTER_THREADS='abc': must be a whole number" in one_error_line(result.err)
+
+
+def test_editions_record_the_runtime_and_import_reads_it_back(project):
+    import docx
+
+    from bilingual.importer import read_edited
+
+    assert project.run("build", "--compute-type", "int8").code == 0
+    path = project.dist / "zhou-hongyi-on-sora.zh-Hans_en.docx"
+    assert "runtime=cpu/int8" in docx.Document(str(path)).core_properties.keywords
+    model = read_edited(path).model
+    assert model is not None and (model.device, model.compute_type) == ("cpu", "int8")
+    # Unedited rows are recognised as the build's own English: nothing counts as edited.
+    result = project.run("import", f"dist/{path.name}", "--json")
+    assert result.code == 0 and json.loads(result.out)["edited"] == 0
