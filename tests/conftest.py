@@ -92,6 +92,25 @@ def new_project(tmp_path: Path, packages: Path | None) -> Project:
     return Project(root, env)
 
 
+@pytest.fixture(scope="session")
+def slow_packages(tmp_path_factory) -> Path:
+    """A package whose sentences never end before CTranslate2's 256-token limit: every batch
+    is long (seconds), for interrupting a build in the middle of one."""
+    from dataclasses import replace
+
+    from bilingual.random_model import TINY
+
+    out = tmp_path_factory.mktemp("slow-model") / "translate-zh_en-1_9.argosmodel"
+    build_package([SEED.read_text(encoding="utf-8")], out, size=replace(TINY, eos_bias=-30.0))
+    home = tmp_path_factory.mktemp("slow-home")
+    packages = home / "packages"
+    result = Project(home, isolated_environment(home, packages)).run(
+        "models", "install", "--file", str(out)
+    )
+    assert result.code == 0, result.err
+    return packages
+
+
 @pytest.fixture
 def project(tmp_path, installed_packages) -> Project:
     """The repository's seeds and glossary in a fresh folder, with the model installed."""

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from argostranslate.package import Package
 
-from bilingual.argos_engine import MAX_TOKENS, ArgosEngine, split_long
+from bilingual.argos_engine import MAX_TOKENS, ArgosEngine, Work, plan_batches, split_long
+from bilingual.engine_config import EngineConfig
 
 
 @pytest.fixture(scope="module")
@@ -17,12 +18,16 @@ def package(installed_packages) -> Package:
 
 
 def test_every_source_gets_its_english_in_order(package):
-    engine = ArgosEngine(package, threads=1, batch_size=4)
+    engine = ArgosEngine(package, EngineConfig(batch_size=4, batch_type="examples"))
     sources = [f"第{n}句话。" for n in range(10)] + ["OpenAI 发布了 Sora 模型。"]
     english = list(engine.translate(sources))
     assert len(english) == len(sources)
     assert all(len(h) >= 1 and all(isinstance(e, str) and e for e in h) for h in english)
-    assert english == list(ArgosEngine(package, threads=1, batch_size=32).translate(sources))
+    assert english == list(
+        ArgosEngine(
+            package, EngineConfig(batch_size=4, batch_type="examples", workers=2)
+        ).translate(sources)
+    )
 
 
 def test_long_segments_are_translated_in_parts_and_joined(package):
@@ -36,19 +41,36 @@ def test_long_segments_are_translated_in_parts_and_joined(package):
     assert all(len(p) <= MAX_TOKENS for p in split_long(no_punctuation, encode))
 
     calls = []
-    engine = ArgosEngine(package, threads=1)
+    engine = ArgosEngine(package, EngineConfig(batch_size=100, batch_type="examples"))
 
     class Spy:  # sees what reaches CTranslate2
         def __init__(self, translator):
             self.translator = translator
 
-        def translate_iterable(self, tokens, **kwargs):
-            tokens = list(tokens)
+        def translate_batch(self, tokens, **kwargs):
             calls.append(tokens)
-            return self.translator.translate_iterable(iter(tokens), **kwargs)
+            return self.translator.translate_batch(tokens, **kwargs)
 
     engine.translator = Spy(engine.translator)
     english = list(engine.translate(["短句。", text]))
     assert len(english) == 2
-    assert len(calls) == 1 and len(calls[0]) == 1 + len(parts)
-    assert max(len(t) for t in calls[0]) <= MAX_TOKENS
+    sent = [tokens for call in calls for tokens in call]
+    assert len(sent) == 1 + len(parts)
+    assert max(len(t) for t in sent) <= MAX_TOKENS
+
+
+def test_batches_are_shortest_first_and_counted_as_ctranslate2_counts_them():
+    lengths = [5, 1, 3, 9, 2, 2]
+    assert plan_batches(lengths, 2, "examples") == [[1, 4], [5, 2], [0, 3]]
+    # Tokens count padding: a batch of n examples costs n x its longest.
+    assert plan_batches(lengths, 6, "tokens") == [[1, 4, 5], [2], [0], [3]]
+    assert plan_batches([50], 8, "tokens") == [[0]]  # one example longer than a batch still goes
+
+
+def test_small_work_is_cut_finer_so_no_translator_idles(package):
+    sources = [f"第{n}句话很短。" for n in range(40)]
+    config = EngineConfig(batch_size=4096, batch_type="tokens")
+    assert len(Work.plan(sources, package, config, parallel=1).batches) >= 4
+    assert len(Work.plan(sources, package, config, parallel=2).batches) >= 8
+    one = Work.plan(sources[:3], package, config, parallel=2)
+    assert sorted(i for b in one.batches for i in b) == [0, 1, 2]

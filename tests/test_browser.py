@@ -125,9 +125,15 @@ def test_both_chinese_english_control(browser, published, javascript):
         # one column when one language shows: the English starts where the Chinese did
         assert english.bounding_box()["x"] < DESKTOP["width"] / 4
         opened.shot(f"control.english-only.{suffix}")
+        if javascript:  # let the browser commit the stored choice before the page goes
+            page.wait_for_function("localStorage.getItem('bilingual-view') === 'view-en'")
+            page.wait_for_timeout(500)
         page.reload()
         if javascript:  # the optional script remembers the choice
-            assert english.is_visible() and not chinese.is_visible()
+            from playwright.sync_api import expect
+
+            expect(chinese).to_be_hidden(timeout=3000)
+            assert english.is_visible()
         else:
             assert english.is_visible() and chinese.is_visible()
         page.click('label[for="view-both"]')

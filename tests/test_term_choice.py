@@ -11,11 +11,11 @@ import docx
 import pytest
 from argostranslate.package import Package
 
-from bilingual import translate
 from bilingual.argos_engine import ArgosEngine
 from bilingual.cache import TranslationCache
 from bilingual.document import Document, Origin, Paragraph
 from bilingual.editions import SIMPLIFIED, TRADITIONAL, notes
+from bilingual.engine_config import EngineConfig
 from bilingual.glossary import Glossary, Term, protect
 from bilingual.pipeline import prepare
 from bilingual.qa import check_document
@@ -129,7 +129,18 @@ def test_the_choice_rule_is_in_the_cache_key_of_segments_with_terms_only(monkeyp
         cache_key(with_term, NO_MODEL_INFO, DECODING),
         cache_key(without, NO_MODEL_INFO, DECODING),
     )
-    monkeypatch.setattr(translate, "CHOICE_VERSION", translate.CHOICE_VERSION + 1)
+    from dataclasses import replace as bumped
+
+    from bilingual import recipe
+
+    monkeypatch.setattr(
+        recipe,
+        "RECIPE",
+        tuple(
+            bumped(c, version=c.version + 1) if c.name == "term-aware choice" else c
+            for c in recipe.RECIPE
+        ),
+    )
     assert cache_key(with_term, NO_MODEL_INFO, DECODING) != before[0]
     assert cache_key(without, NO_MODEL_INFO, DECODING) == before[1]
 
@@ -156,8 +167,10 @@ def package(installed_packages) -> Package:
     return Package(next(p for p in Path(installed_packages).iterdir() if p.is_dir()))
 
 
-def test_the_argos_engine_returns_the_whole_beam_ranked_best_first(package):
-    engine = ArgosEngine(package, threads=1)
+def test_the_argos_engine_returns_the_whole_beam_ranked_best_first(package, monkeypatch):
+    from bilingual import argos_engine
+
+    engine = ArgosEngine(package, EngineConfig())
     sources = [
         "人形机器人走进工厂",
         "OpenAI 发布了 Sora 模型。",
@@ -165,18 +178,17 @@ def test_the_argos_engine_returns_the_whole_beam_ranked_best_first(package):
     ]
     beams = list(engine.translate(sources))
     assert [len(beam) for beam in beams] == [DECODING["beam_size"]] * len(sources)
-    best_only = ArgosEngine(package, threads=1)
-    best_only.hypotheses = 1  # the n-best list costs no decoding: the best is the same
-    assert [beam[0] for beam in beams] == [b[0] for b in best_only.translate(sources)]
-    assert [len(b) for b in best_only.translate(sources)] == [1] * len(sources)
-    long = "他认为大模型会改变很多行业的工作方式，" * 60
-    assert len(next(engine.translate([long]))) == 1  # translated in parts: their best, joined
+    # The n-best list costs no decoding: asking for the best alone gives the same best.
+    monkeypatch.setattr(argos_engine, "SEARCH", {**argos_engine.SEARCH, "num_hypotheses": 1})
+    best_only = list(ArgosEngine(package, EngineConfig()).translate(sources))
+    assert [beam[0] for beam in beams] == [b[0] for b in best_only]
+    assert [len(b) for b in best_only] == [1] * len(sources)
 
 
 def test_a_build_takes_the_lower_hypothesis_that_keeps_the_term(project: Project, package):
     """A glossary English that the real model's beam has only below its best hypothesis."""
     line = "人形机器人走进工厂"
-    engine = ArgosEngine(package, threads=1)
+    engine = ArgosEngine(package, EngineConfig())
     candidates = next(engine.translate([line]))[1:]
     for word in candidates:
         glossary = Glossary((Term("工厂", word),))

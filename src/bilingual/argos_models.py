@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from bilingual.document import ModelInfo
-from bilingual.errors import ModelError
+from bilingual.errors import InputError, ModelError
 
 FROM_CODE, TO_CODE = "zh", "en"
 TIMEOUT_SECONDS = 10.0
@@ -37,8 +37,15 @@ INSTALL_HINT = (
 
 def settings():
     """Argos's settings module (imported lazily: it creates its folders on import)."""
-    from argostranslate import settings as argos_settings
-
+    try:
+        from argostranslate import settings as argos_settings
+    except ValueError:  # it reads ARGOS_INTER_THREADS & co. with int() on import
+        names = ("ARGOS_INTER_THREADS", "ARGOS_INTRA_THREADS", "ARGOS_BATCH_SIZE")
+        bad = [f"{n}={os.environ[n]!r}" for n in names if not os.environ.get(n, "0").isdigit()]
+        raise InputError(
+            f"{', '.join(bad) or 'an ARGOS_* setting'}: must be a whole number "
+            "(Argos Translate's settings, from the environment or its settings.json)"
+        ) from None
     return argos_settings
 
 
@@ -53,6 +60,7 @@ def index_url() -> str:
 
 def installed_packages() -> list:
     """Installed Argos packages; folders that are not packages are skipped."""
+    settings()  # Argos's settings first: a bad ARGOS_* value is one line, not a traceback
     from argostranslate.package import Package
 
     found = []
@@ -211,6 +219,7 @@ def install_file(path: Path):
     The file is checked, extracted beside the packages folder and proven to translate before
     anything installed is touched; the old package is put back if the switch fails.
     """
+    settings()  # Argos's settings first: a bad ARGOS_* value is one line, not a traceback
     from argostranslate.package import Package
 
     top = _check_archive(path)
@@ -268,6 +277,7 @@ def _open(url: str, timeout: float):
 
 def fetch_index(url: str | None = None, timeout: float = TIMEOUT_SECONDS) -> list:
     """The index's packages (``argostranslate.package.AvailablePackage``)."""
+    settings()  # Argos's settings first: a bad ARGOS_* value is one line, not a traceback
     from argostranslate.package import AvailablePackage
 
     url = url or index_url()

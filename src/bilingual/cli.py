@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,11 +35,25 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+SPEED_FLAGS = (
+    "workers",
+    "threads",
+    "batch_size",
+    "batch_type",
+    "compute_type",
+    "device",
+    "device_index",
+)
+
+
 def _settings(args, *names: str):
     """Defaults, then the config file, then the flags ``names`` the user gave."""
     from bilingual.settings import load_settings
 
-    return load_settings(args.config, {name: getattr(args, name) for name in names})
+    overrides = {name: getattr(args, name) for name in names}
+    if getattr(args, "ray_address", None):
+        overrides["ray"] = {"address": args.ray_address}
+    return load_settings(args.config, overrides)
 
 
 def cmd_build(args) -> int:
@@ -54,10 +67,9 @@ def cmd_build(args) -> int:
         "dist",
         "tm",
         "traditional",
-        "threads",
-        "batch_size",
         "outputs",
         "paper",
+        *SPEED_FLAGS,
     )
     report = build(settings, Progress(quiet=args.quiet or args.json))
     if args.json:
@@ -178,6 +190,75 @@ def cmd_models_install(args) -> int:
     return EXIT_OK
 
 
+def _batches(text: str) -> tuple[tuple[str, int], ...]:
+    """``examples:16,tokens:1024`` as (type, size) pairs."""
+    out = []
+    for item in _names(text):
+        kind, _, size = item.partition(":")
+        if kind not in ("examples", "tokens") or not size.isdigit() or int(size) < 1:
+            raise argparse.ArgumentTypeError(
+                f"'{item}': expected examples:N or tokens:N, e.g. examples:16,tokens:1024"
+            )
+        out.append((kind, int(size)))
+    return tuple(out)
+
+
+def _layouts(text: str) -> tuple[tuple[int, int], ...]:
+    """``2x1,1x2`` as (workers, threads) pairs."""
+    out = []
+    for item in _names(text):
+        workers, _, threads = item.partition("x")
+        if not (workers.isdigit() and threads.isdigit() and int(workers) and int(threads)):
+            raise argparse.ArgumentTypeError(f"'{item}': expected WORKERSxTHREADS, e.g. 2x1")
+        out.append((int(workers), int(threads)))
+    return tuple(out)
+
+
+def cmd_models_bench(args) -> int:
+    from dataclasses import asdict
+
+    from bilingual import model_bench
+    from bilingual.settings import CONFIG_FILE
+
+    settings = _settings(args, "seeds", "glossary", "compute_type", "device", "device_index")
+    quiet = args.quiet or args.json
+
+    def say(line: str) -> None:
+        if not quiet:
+            print(line, file=sys.stderr)
+
+    bench = model_bench.measure(
+        settings, args.layouts, args.batches, args.segments, args.repeat, say
+    )
+    fastest = bench.fastest
+    config = args.config or Path(CONFIG_FILE)
+    if args.save:
+        model_bench.save(config, fastest)
+    if args.json:
+        _print_json(
+            {
+                "device": bench.config.device,
+                "compute_type": bench.config.compute_type,
+                "trials": [asdict(t) for t in bench.trials],
+                "fastest": asdict(fastest),
+                "saved": str(config) if args.save else None,
+            }
+        )
+        return EXIT_OK
+    print(model_bench.table(bench.trials))
+    setting = (
+        f"workers = {fastest.workers}, threads = {fastest.threads}, "
+        f'batch_type = "{fastest.batch_type}", batch_size = {fastest.batch_size}'
+    )
+    if args.save:
+        print(f"saved to {config}: {setting}")
+        for name in model_bench.overridden():
+            print(f"note: {name} is set in the environment and overrides {config}")
+    else:
+        print(f"fastest: {setting} (--save writes it to {config})")
+    return EXIT_OK
+
+
 def cmd_import(args) -> int:
     from bilingual.importer import import_files
 
@@ -273,6 +354,51 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
+def _numbers(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(n) for n in _names(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of numbers: {text}") from None
+
+
+def _speed_flags(parser: argparse.ArgumentParser) -> None:
+    """How the model runs; each also a bilingual.toml setting and an Argos variable."""
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="parallel translators per device (ARGOS_INTER_THREADS; default: one per core)",
+    )
+    parser.add_argument(
+        "--threads", type=int, help="threads per translator (ARGOS_INTRA_THREADS; default: 1)"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        help="examples or tokens per batch (ARGOS_BATCH_SIZE; default: measured)",
+    )
+    parser.add_argument(
+        "--batch-type",
+        choices=["examples", "tokens", "auto"],
+        help="what --batch-size counts (default: tokens)",
+    )
+    parser.add_argument(
+        "--compute-type",
+        help="CTranslate2 compute type (ARGOS_COMPUTE_TYPE; default: the model's own on CPU, "
+        "int8_float16 on GPU)",
+    )
+    parser.add_argument(
+        "--device",
+        choices=["cpu", "cuda", "auto"],
+        help="where to translate (ARGOS_DEVICE_TYPE; default: cpu; auto: a GPU if there is one)",
+    )
+    parser.add_argument(
+        "--device-index",
+        type=_numbers,
+        metavar="N[,N...]",
+        help="GPUs to use with --device cuda (default: 0)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _global_flags(in_subcommand=True)
     project = argparse.ArgumentParser(add_help=False)
@@ -301,10 +427,12 @@ def _parser() -> argparse.ArgumentParser:
         "build", parents=[common, project], epilog=EPILOG, help="seeds/ + glossary/ -> dist/"
     )
     build.add_argument("--dist", type=Path, help="output folder (default: dist/)")
+    _speed_flags(build)
     build.add_argument(
-        "--threads", type=int, help="CPU threads for translation (default: all cores)"
+        "--ray-address",
+        metavar="auto|local|HOST:PORT",
+        help="translate on a Ray cluster (needs bilingual[ray]; default: the [ray] table)",
     )
-    build.add_argument("--batch-size", type=int, help="segments per model batch (default: 32)")
     build.add_argument(
         "--outputs",
         type=_names,
@@ -366,6 +494,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     install.add_argument("--file", type=Path, help="a .argosmodel file (no network needed)")
     install.set_defaults(run=cmd_models_install)
+    bench = model_commands.add_parser(
+        "bench",
+        parents=[common],
+        help="measure the installed model on this machine over engine settings; --save the fastest",
+    )
+    bench.add_argument(
+        "--config", type=Path, help="settings file to --save into (default: ./bilingual.toml)"
+    )
+    bench.add_argument("--seeds", type=Path, help="sources to measure with (default: seeds/)")
+    bench.add_argument("--glossary", type=Path, help="glossary folder (default: glossary/)")
+    bench.add_argument("--segments", type=int, default=64, help="segments per trial (default: 64)")
+    bench.add_argument(
+        "--layouts",
+        type=_layouts,
+        metavar="WxT,...",
+        help="workers x threads to try (default: every split of the cores, e.g. 1x2,2x1)",
+    )
+    bench.add_argument(
+        "--batches",
+        type=_batches,
+        metavar="TYPE:N,...",
+        help="batch shapes to try (default: examples:8..64, tokens:512..4096)",
+    )
+    bench.add_argument("--repeat", type=int, default=1, help="best of N runs per trial")
+    bench.add_argument("--compute-type", help="CTranslate2 compute type to measure")
+    bench.add_argument("--device", choices=["cpu", "cuda", "auto"], help="where to measure")
+    bench.add_argument("--device-index", type=_numbers, metavar="N[,N...]", help="GPUs")
+    bench.add_argument("--save", action="store_true", help="write the fastest into the config")
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(run=cmd_models_bench)
 
     imp = commands.add_parser(
         "import",
@@ -424,13 +582,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
+    from bilingual import interrupts
+
     args = _parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)  # a killed build cleans up like Ctrl-C
+    interrupts.install()  # Ctrl-C and SIGTERM: one KeyboardInterrupt, the same cleanup
     try:
         return args.run(args)
     except ManyErrors as exc:
@@ -443,6 +599,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"bilingual: {exc}", file=sys.stderr)
+        if interrupts.native_threads_may_run():
+            interrupts.exit_now(exc.exit_code)  # a failed build's batches are not waited for
         return exc.exit_code
     except BrokenPipeError:  # e.g. `bilingual segment FILE | head`
         sys.stderr.close()
@@ -451,10 +609,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            "bilingual: interrupted; outputs, cache and translation memory are as before the "
-            "last complete step",
+            "bilingual: interrupted; outputs and translation memory are as before, and the "
+            "translations finished so far are cached (the next build resumes)",
             file=sys.stderr,
         )
+        if interrupts.native_threads_may_run():
+            interrupts.exit_now(EXIT_INTERRUPTED)  # do not wait for a batch nobody will read
         return EXIT_INTERRUPTED
     except OSError as exc:  # a disk or permission fault no module foresaw
         if args.debug:

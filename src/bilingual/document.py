@@ -187,6 +187,8 @@ class Paragraph:
 class ModelInfo:
     name: str
     version: str
+    device: str = "cpu"  # where it ran: the numbers differ on a GPU
+    compute_type: str = "default"  # "default": the model's own (int8 for Argos packages)
 
 
 @dataclass(frozen=True)

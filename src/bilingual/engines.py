@@ -22,5 +22,10 @@ ENGINES: Registry[EngineInfo] = Registry(
             "bilingual.argos_engine:ArgosEngine",
             EngineInfo("an Argos Translate package through CTranslate2, in this process"),
         ),
+        Entry(
+            "ray",
+            "bilingual.ray_engine:RayEngine",
+            EngineInfo("the same package on Ray actors, across machines (bilingual[ray])"),
+        ),
     ],
 )

@@ -14,14 +14,15 @@ import signal
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bilingual import argos_models
+from bilingual import argos_models, engine_config
 from bilingual.atomic import staged
 from bilingual.bases import FOLDER, EditionStore
 from bilingual.document import Document, Severity
 from bilingual.editions import EDITIONS, edition_table
+from bilingual.engine_config import EngineConfig
 from bilingual.errors import EnvironmentProblem, InputError, ManyErrors
 from bilingual.glossary import Glossary, annotate_terms, correct_variants
 from bilingual.glossary_file import load_glossary
@@ -211,19 +212,14 @@ def resolve_model(progress: Progress):
     return argos_models.install_from_index(lambda n, total: bar(n))
 
 
-def _engine_loader(package, settings: Settings) -> Callable:
+def _engine_loader(package, engine: str, config: EngineConfig) -> Callable:
     """Load the model on first use only, and once for the whole build."""
 
     @functools.cache
     def load():
         from bilingual.engines import ENGINES
 
-        return ENGINES[settings.engine].load()(
-            package,
-            device=str(argos_models.settings().device),
-            threads=settings.threads,
-            batch_size=settings.batch_size,
-        )
+        return ENGINES[engine].load()(package, config)
 
     return load
 
@@ -354,9 +350,14 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
             report.notes.append(f"{settings.seeds}: no sources to build")
             return report
         with timed("model"):
+            config = engine_config.resolve(settings)  # refuses a device this machine lacks
             package = resolve_model(progress)
-            model = argos_models.model_info(package)
-        load_engine = _engine_loader(package, settings)
+            model = replace(
+                argos_models.model_info(package),
+                device=config.device,
+                compute_type=config.compute_type,
+            )
+        load_engine = _engine_loader(package, settings.engine, config)
         cache = TranslationCache(settings.state / "cache.sqlite")
         report.notes.extend(cache.notes)
         outputs = StagedOutputs(

@@ -19,15 +19,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from bilingual import recipe
 from bilingual.document import Document, ModelInfo, Origin, Segment, TermHit
 from bilingual.glossary import missing_terms, protect, restore
 from bilingual.readers.clean import clean_text
 
 # Argos Translate's own decoding settings (argostranslate.translate.apply_packaged_translation).
 DECODING = {"beam_size": 4, "length_penalty": 0.2, "replace_unknowns": True}
-# The term-aware choice's rule: part of the cache key of segments with terms, so a new rule
-# translates them again. Raise it whenever ``choose`` changes.
-CHOICE_VERSION = 1
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -88,17 +86,17 @@ def has_chinese(text: str) -> bool:
 
 
 def cache_key(segment: Segment, model: ModelInfo, decoding: dict) -> str:
-    """Everything that changes a translation: source, model, decoding, the glossary hits and,
-    for a segment with terms, the rule choosing among the beam's hypotheses."""
+    """Everything that changes a translation: source, model and where it runs (device, compute
+    type), decoding, the glossary hits, and the versions of the recipe's code that apply."""
     material: list = [
         segment.text,
         model.name,
         model.version,
         sorted(decoding.items()),
         [(hit.zh, hit.en) for hit in segment.terms],
+        [model.device, model.compute_type],
+        recipe.versions(segment),
     ]
-    if segment.terms:
-        material.append(["term-aware choice", CHOICE_VERSION])
     return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -185,7 +183,9 @@ def _run_engine(
     on_translated: Callable[[int], None] | None,
     flush_every: int,
 ) -> None:
-    keys = list(todo)
+    # Shortest first: the engine's batches then finish in this order, so every translation is
+    # handed back (and cached) soon after it is done, and an interrupt loses almost nothing.
+    keys = sorted(todo, key=lambda key: len(todo[key].text))
     pending: list[tuple[str, str]] = []
     ranks: list[tuple[str, int]] = []
     try:
