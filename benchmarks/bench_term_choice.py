@@ -34,11 +34,14 @@ def child(hypotheses: int, project: Path) -> None:
     """One timed run, in this fresh process: load (untimed), translate, then the stage's work."""
     from argostranslate.package import get_installed_packages
 
+    from bilingual import argos_engine
     from bilingual.argos_engine import ArgosEngine
+    from bilingual.engine_config import resolve
     from bilingual.glossary import protect, restore
     from bilingual.glossary_file import load_glossary
     from bilingual.pipeline import prepare
     from bilingual.readers import read_source
+    from bilingual.settings import Settings
     from bilingual.translate import choose, has_chinese
 
     glossary = load_glossary(project / "glossary")
@@ -48,8 +51,9 @@ def child(hypotheses: int, project: Path) -> None:
             if has_chinese(segment.text):
                 segments.setdefault(protect(segment), segment)
     package = next(p for p in get_installed_packages() if p.from_code == "zh")
-    engine = ArgosEngine(package)
-    engine.hypotheses = hypotheses
+    # The build's own engine settings; only the number of hypotheses asked for differs.
+    argos_engine.SEARCH = {**argos_engine.SEARCH, "num_hypotheses": hypotheses}
+    engine = ArgosEngine(package, resolve(Settings()))
     sources = list(segments)
     start, cpu = time.perf_counter(), time.process_time()
     beams = list(engine.translate(sources))
