@@ -365,6 +365,10 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[str]]:
             if path.is_dir()
             else [path]
         )
+        if not candidates:
+            raise InputError(
+                f"{path}: no edition to import in this folder ({', '.join(RETURNS)} files)"
+            )
         for candidate in candidates:
             if is_lock_file(candidate):
                 notices.append(f"{candidate}: Word's lock file, not an edition; skipped")

@@ -208,7 +208,9 @@ def load_settings(config: Path | None, overrides: dict) -> Settings:
         values = {}
         for key, value in data.items():
             if key not in known:
-                raise InputError(f"{path}: unknown setting '{key}' (known: {', '.join(known)})")
+                raise InputError(
+                    f"{path}: unknown setting '{key}' (known: {', '.join(sorted(known))})"
+                )
             values[key] = _value(path, key, value)
         settings = replace(settings, **values)
     settings = replace(settings, **argos_settings())
