@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from bilingual.document import Document, Origin, Segment, TermHit
 from bilingual.traditional import LANGUAGE_TAGS
@@ -184,7 +183,3 @@ def edition_table(document: Document, edition: Edition) -> EditionTable:
         opencc=opencc,
         rows=tuple(rows),
     )
-
-
-def source_name(table: EditionTable) -> str:
-    return Path(table.source_path).name

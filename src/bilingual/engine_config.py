@@ -65,11 +65,6 @@ class EngineConfig:
     batch_type: str = "tokens"
     ray: RaySettings | None = None  # for the Ray engine: the cluster and its workers
 
-    @property
-    def runtime(self) -> tuple[str, str]:
-        """What changes the numbers a model computes (the cache key records it)."""
-        return self.device, self.compute_type
-
 
 def check_settings(settings: Settings) -> None:
     """Refuse speed settings that no machine could honour; one line naming the setting."""

@@ -41,7 +41,6 @@ from bilingual.glossary_file import glossary_files, load_glossary, parse_files
 from bilingual.languages import ENGLISH, SIMPLIFIED, TAGS, TRADITIONAL, role
 from bilingual.xml_input import local, release, stream, text_of
 
-FORMATS = ("tbx", "csv")
 CSV_COLUMNS = ("zh", "en", "zh_hant", "variants", "note")
 VARIANT_SEPARATOR = ";"
 PREFERRED = "preferredTerm-admn-sts"

@@ -42,7 +42,6 @@ from bilingual.memory import Entry, TranslationMemory
 from bilingual.returns import ReturnedFile, ReturnedRow, is_lock_file, read_returned
 from bilingual.settings import Settings
 
-TRACKED_CHANGES = ("accept", "refuse")
 _FILE_NAME = re.compile(
     r"^(?:Copy of )?(?P<name>.+)\.(?P<code>zh-Hans|zh-Hant)_en(?:\s*\(\d+\)|[-_ ]\w*)?$"
 )

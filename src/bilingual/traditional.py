@@ -35,10 +35,6 @@ def term_form(hit: TermHit, config: str) -> str:
     return hit.zh_hant or converter(config).convert(hit.zh)
 
 
-def to_traditional(segment: Segment, config: str) -> str:
-    return traditional_text(segment, config)[0]
-
-
 def traditional_text(segment: Segment, config: str) -> tuple[str, tuple[Span, ...]]:
     """The segment in Traditional Chinese, and its spans moved onto that text.
 
