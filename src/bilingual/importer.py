@@ -31,7 +31,6 @@ from pathlib import Path
 from bilingual.bases import EditionStore, Written
 from bilingual.editions import (
     EDITOR_NOTE,
-    EditionRow,
     EditionTable,
     normal_space,
     parse_identity,
@@ -104,6 +103,17 @@ def _new_note_lines(cell: str | None, base_notes: str) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class _Expected:
+    """What a row should hold: from the file's base, or (no base) from the current source."""
+
+    source: str  # the Simplified sentence (memory key)
+    chinese: str
+    english: str | None  # None: no base; judged against everything ever written
+    memory: str | None
+    notes: str
+
+
 @dataclass
 class _Judged:
     """One readable row, with what its base says."""
@@ -155,12 +165,31 @@ class _Import:
     def import_file(self, returned: ReturnedFile) -> None:
         self.summary.notices.extend(returned.notices)
         base = self.base_of(returned)
-        if base is not None:
-            judged = self.judge_with_base(returned, base)
-        else:
-            judged = self.judge_without_base(returned)
-        for source, rows in _by_source(judged).items():
+        expected = self.from_base(base) if base is not None else self.from_source(returned)
+        for source, rows in _by_source(self.judge(returned, expected, base is not None)).items():
             self.merge(returned.path, source, rows)
+
+    @staticmethod
+    def from_base(base: EditionTable) -> dict[str, _Expected]:
+        return {
+            r.id: _Expected(r.source, r.chinese, r.english, r.memory, r.notes) for r in base.rows
+        }
+
+    def from_source(self, returned: ReturnedFile) -> dict[str, _Expected]:
+        """No base anywhere: what the current source says each row should hold, with no English
+        to judge against (``english`` is None) and every Notes line ever written as written."""
+        self.summary.notices.append(
+            f"{returned.path}: the edition it was built from is not known to this project (its "
+            "identity was removed); edits are told from machine English by everything ever "
+            "written"
+        )
+        notes = self.history().notes
+        return {
+            s.id: _Expected(
+                s.text, returned.edition.chinese(s), None, None, "\n".join(notes.get(s.text, ()))
+            )
+            for s in self.current_document(returned).segments
+        }
 
     def _readable(self, path: Path, row: ReturnedRow, seen: set[str]) -> bool:
         if row.problem:
@@ -173,53 +202,30 @@ class _Import:
             return True
         return False
 
-    def judge_with_base(self, returned: ReturnedFile, base: EditionTable) -> list[_Judged]:
-        path, base_rows = returned.path, {r.id: r for r in base.rows}
-        seen: set[str] = set()
-        judged = []
-        for row in returned.rows:
-            base_row = base_rows.get(row.id)
-            if not self._readable(path, row, seen):
-                pass
-            elif base_row is None:
-                self.refuse(path, row, "no such row in this edition (added, or its ID changed)")
-            elif _normal(row.chinese) != _normal(base_row.chinese):
-                self.refuse(path, row, "its Chinese was changed in the file; only English is taken")
-            else:
-                judged.append(self._judged(row, base_row))
-            if row.id:
-                seen.add(row.id)
-        missing = [r.id for r in base.rows if r.id not in seen]
-        if missing:
-            self.summary.notices.append(
-                f"{path}: rows missing (deleted?), nothing to import: {', '.join(missing)}"
-            )
-        return judged
-
-    def _judged(self, row: ReturnedRow, base_row: EditionRow) -> _Judged:
-        notes = list(row.remarks) + _new_note_lines(row.notes_cell, base_row.notes)
-        return _Judged(row, base_row.source, base_row.english, base_row.memory, notes)
-
-    def judge_without_base(self, returned: ReturnedFile) -> list[_Judged]:
-        """No base anywhere: rows are matched to the current source by ID and Chinese."""
+    def judge(
+        self, returned: ReturnedFile, expected: dict[str, _Expected], has_base: bool
+    ) -> list[_Judged]:
+        """The rows that can be read safely, each with what it should hold; the rest refused."""
         path = returned.path
-        document = self.current_document(returned)
-        segments = {s.id: s for s in document.segments}
-        self.summary.notices.append(
-            f"{path}: the edition it was built from is not known to this project (its identity "
-            "was removed); edits are told from machine English by everything ever written"
+        where = "this edition" if has_base else "the current source"
+        changed = (
+            "its Chinese was changed in the file; only English is taken"
+            if has_base
+            else "its Chinese no longer matches the source"
         )
         seen: set[str] = set()
         judged = []
         for row in returned.rows:
-            segment = segments.get(row.id)
+            base = expected.get(row.id)
             if not self._readable(path, row, seen):
                 pass
-            elif segment is None:
-                self.refuse(path, row, "no such segment in the current source (added row?)")
-            elif _normal(row.chinese) != _normal(returned.edition.chinese(segment)):
-                self.refuse(path, row, "its Chinese no longer matches the source")
-            elif not (self.written(segment.text) or self.memory.get(segment.text)):
+            elif base is None:
+                self.refuse(path, row, f"no such row in {where} (added, or its ID changed)")
+            elif _normal(row.chinese) != _normal(base.chinese):
+                self.refuse(path, row, changed)
+            elif base.english is None and not (
+                self.written(base.source) or self.memory.get(base.source)
+            ):
                 self.refuse(
                     path,
                     row,
@@ -227,11 +233,15 @@ class _Import:
                     "told from machine English; rebuild and edit the new edition",
                 )
             else:
-                written_notes = "\n".join(self.history().notes.get(segment.text, ()))
-                notes = list(row.remarks) + _new_note_lines(row.notes_cell, written_notes)
-                judged.append(_Judged(row, segment.text, None, None, notes))
+                notes = list(row.remarks) + _new_note_lines(row.notes_cell, base.notes)
+                judged.append(_Judged(row, base.source, base.english, base.memory, notes))
             if row.id:
                 seen.add(row.id)
+        missing = [row_id for row_id in expected if row_id not in seen]
+        if missing:
+            self.summary.notices.append(
+                f"{path}: rows missing (deleted?), nothing to import: {', '.join(missing)}"
+            )
         return judged
 
     def current_document(self, returned: ReturnedFile):

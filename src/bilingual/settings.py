@@ -146,15 +146,20 @@ def _value(path: Path, key: str, value: Any) -> Any:
 
 
 def _ray_table(path: Path, table: dict) -> RaySettings:
-    known = {f.name for f in fields(RaySettings)}
+    return RaySettings(**_table(path, table, RaySettings, " in [ray]"))
+
+
+def _table(path: Path, table: dict, kind: type, where: str = "") -> dict[str, Any]:
+    """A TOML table's values for the dataclass ``kind``; an unknown key is refused by name."""
+    known = {f.name for f in fields(kind)}
     values = {}
     for key, value in table.items():
         if key not in known:
             raise InputError(
-                f"{path}: unknown setting '{key}' in [ray] (known: {', '.join(sorted(known))})"
+                f"{path}: unknown setting '{key}'{where} (known: {', '.join(sorted(known))})"
             )
         values[key] = _value(path, key, value)
-    return RaySettings(**values)
+    return values
 
 
 def _argos_settings_file() -> dict:
@@ -204,15 +209,7 @@ def load_settings(config: Path | None, overrides: dict) -> Settings:
             raise InputError(f"{path}: cannot read ({exc.strerror})") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: {exc}") from None
-        known = {f.name for f in fields(Settings)}
-        values = {}
-        for key, value in data.items():
-            if key not in known:
-                raise InputError(
-                    f"{path}: unknown setting '{key}' (known: {', '.join(sorted(known))})"
-                )
-            values[key] = _value(path, key, value)
-        settings = replace(settings, **values)
+        settings = replace(settings, **_table(path, data, Settings))
     settings = replace(settings, **argos_settings())
     flags = {k: v for k, v in overrides.items() if v is not None and k != "ray"}
     settings = replace(settings, **flags)
