@@ -38,7 +38,7 @@ def _is_latin(char: str) -> bool:
     return char.isalnum() and ord(char) < 0x2E80
 
 
-def _bounded(text: str, start: int, end: int) -> bool:
+def bounded(text: str, start: int, end: int) -> bool:
     if _is_latin(text[start]) and start > 0 and _is_latin(text[start - 1]):
         return False
     return not (_is_latin(text[end - 1]) and end < len(text) and _is_latin(text[end]))
@@ -74,7 +74,7 @@ class Matcher:
                 if end > len(text):
                     continue
                 key = text[start:end]
-                if key in self._keys and _bounded(text, start, end):
+                if key in self._keys and bounded(text, start, end):
                     found.append((start, end, key))
                     position = end
                     break

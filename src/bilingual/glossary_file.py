@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 import yaml
 
 from bilingual.atomic import write_text
 from bilingual.errors import InputError, ManyErrors
-from bilingual.glossary import Glossary, Matcher, Term, has_word_character, strip_invisible
+from bilingual.glossary import Glossary, Term, bounded, has_word_character, strip_invisible
 
 KEYS = {"zh", "en", "zh_hant", "variants", "note"}
 REQUIRED = ("zh", "en")
@@ -273,13 +274,34 @@ def _rewrites(terms: list[Term]) -> list[str]:
                     f"{term.where}: {what} '{text}' has no letter or Han character; it would "
                     "match punctuation or numbers everywhere: remove it"
                 )
+    inside = _variants_inside_terms({v for t in terms for v in t.variants}, terms)
     for term in terms:
         for variant in term.variants:
-            matcher = Matcher([variant])
-            inside = [t.zh for t in terms if t.zh != variant and matcher.find(t.zh)]
-            if inside:
+            if variant in inside:
                 errors.append(
                     f"{term.where}: variant '{variant}' of '{term.zh}' occurs inside the term "
-                    f"'{inside[0]}', which it would rewrite; remove the variant or lengthen it"
+                    f"'{inside[variant]}', which it would rewrite; remove the variant or "
+                    "lengthen it"
                 )
     return errors
+
+
+def _variants_inside_terms(variants: Collection[str], terms: list[Term]) -> dict[str, str]:
+    """Each variant found inside a term (matched as the correction matches: word boundaries for
+    Latin edges), with the first such term. One pass over each term's substrings of the
+    variants' lengths, not a match per variant and term."""
+    lengths = sorted({len(v) for v in variants})
+    found: dict[str, str] = {}
+    for term in terms:
+        text = term.zh
+        for length in lengths:
+            for start in range(len(text) - length + 1):
+                piece = text[start : start + length]
+                if (
+                    piece in variants
+                    and piece != text
+                    and piece not in found
+                    and bounded(text, start, start + length)
+                ):
+                    found[piece] = text
+    return found

@@ -15,9 +15,9 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
-from bilingual.glossary import Glossary, Term
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+from bilingual.document import Document
+from bilingual.glossary import Glossary, Matcher
+from bilingual.translate import has_chinese
 
 
 @cache
@@ -33,36 +33,53 @@ def _dictionary() -> str:
         return ""
 
 
-def words_containing(variant: str) -> list[str]:
-    """Dictionary words longer than ``variant`` that contain it."""
+@cache
+def words_containing(variant: str) -> tuple[str, ...]:
+    """Dictionary words longer than ``variant`` that contain it (one pass over the dictionary,
+    once per variant, and only for variants a source actually holds)."""
     pattern = re.compile(rf"^(\S*{re.escape(variant)}\S*) \d+", re.MULTILINE)
-    return [m[1] for m in pattern.finditer(_dictionary()) if m[1] != variant]
+    return tuple(m[1] for m in pattern.finditer(_dictionary()) if m[1] != variant)
+
+
+def _word_around(text: str, start: int, variant: str) -> str | None:
+    """A dictionary word of ``text`` that holds the occurrence of ``variant`` at ``start``."""
+    for word in words_containing(variant):
+        offset = word.find(variant)
+        while offset != -1:
+            if start >= offset and text.startswith(word, start - offset):
+                return word
+            offset = word.find(variant, offset + 1)
+    return None
 
 
 class VariantWords:
     """Finds, in source text, common words a Han variant would rewrite."""
 
     def __init__(self, glossary: Glossary):
-        self._words: dict[str, tuple[Term, list[str]]] = {}
-        for term in glossary.terms:
-            for variant in term.variants:
-                if _HAN.search(variant):
-                    self._words[variant] = (term, words_containing(variant))
+        self._terms = {v: t for t in glossary.terms for v in t.variants if has_chinese(v)}
+        self._matcher = Matcher(self._terms)
 
     def __bool__(self) -> bool:
-        return bool(self._words)
+        return bool(self._terms)
 
     def problems(self, where: str, lines: Iterable[tuple[int, str]]) -> list[str]:
-        """``FILE:LINE`` errors for ``lines`` ((1-based line, text)) of the source ``where``."""
+        """``FILE:LINE`` errors for ``lines`` ((1-based line, text)) of the source ``where``.
+
+        Occurrences are found as the variant correction finds them (leftmost-longest)."""
         found = []
         for number, text in lines:
-            for variant, (term, words) in self._words.items():
-                if variant not in text:
-                    continue
-                word = next((w for w in words if w in text), None)
+            for start, _end, variant in self._matcher.find(text):
+                word = _word_around(text, start, variant)
                 if word is not None:
+                    term = self._terms[variant]
                     found.append(
                         f"{term.where}: variant '{variant}' of '{term.zh}' would rewrite the word "
                         f"'{word}' in {where}:{number}; remove the variant or lengthen it"
                     )
         return found
+
+    def in_document(self, document: Document) -> list[str]:
+        """The problems of a source's text that the variant correction would touch (code and
+        HTML blocks are left as they are, so they are not checked)."""
+        lines = ((p.index + 1, p.text) for p in document.paragraphs if p.kind.translated)
+        return self.problems(document.source_path, lines)

@@ -116,12 +116,7 @@ def glossary_rewrites(glossary: Glossary, seeds: Path) -> list[str]:
     if not rewrites:
         return []
     paths, _ = discover_sources(seeds)
-    problems: list[str] = []
-    for path in paths:
-        document = read_source(path)
-        problems += rewrites.problems(
-            str(path), ((p.index + 1, p.text) for p in document.paragraphs)
-        )
+    problems = [p for path in paths for p in rewrites.in_document(read_source(path))]
     return list(dict.fromkeys(problems))
 
 
@@ -139,8 +134,7 @@ def check_sources(
     for path in paths:
         document = read_source(path)
         if rewrites:
-            lines = ((p.index + 1, p.text) for p in document.paragraphs)
-            problems += rewrites.problems(str(path), lines)
+            problems += rewrites.in_document(document)
         if not document.paragraphs:
             report.notes.append(f"{path}: empty, skipped")
             continue
