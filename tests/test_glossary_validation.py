@@ -182,3 +182,20 @@ def test_a_han_variant_that_would_rewrite_a_word_in_the_sources_is_refused(proje
     assert project.snapshot("dist", "tm") == before
     check = project.run("glossary", "check")
     assert check.code == 2 and "would rewrite the word '超能力'" in check.err
+
+
+def test_a_variant_only_in_a_code_block_blocks_nothing(bare_project):
+    """Code blocks are copied as written, never corrected, so a word there is not at risk."""
+    glossary = bare_project.root / "glossary" / "concepts.yaml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8")
+        + "  - zh: 算力\n    en: computing power\n    variants: [能力]\n",
+        encoding="utf-8",
+    )
+    (bare_project.root / "seeds" / "code.md").write_text(
+        "# 标题\n\n```\n超能力 = 1\n```\n", encoding="utf-8"
+    )
+    check = bare_project.run("glossary", "check")
+    assert check.code == 0, check.err
+    (bare_project.root / "seeds" / "code.md").write_text("# 标题\n\n他有超能力。\n")
+    assert "would rewrite the word '超能力'" in bare_project.run("glossary", "check").err

@@ -237,12 +237,17 @@ def test_output_names_too_long_are_refused_before_translating(project):
 def test_leftovers_of_a_killed_build_are_removed_by_the_next(built):
     leftover = built.dist / f".{NAME}.zh-Hans_en.docx.abcd1234.tmp"
     leftover.write_bytes(b"half a docx")
+    assets = built.dist / "article.assets"
+    assets.mkdir()
+    picture_leftover = assets / ".photo.png.ab12cd34.tmp"
+    picture_leftover.write_bytes(b"half a picture")
     state_leftover = built.root / ".bilingual" / ".glossary.json.zz99yy88.tmp"
     state_leftover.write_text("{")
     foreign = built.dist / ".keep-me"
     foreign.write_text("not ours")
     assert built.run("build").code == 0
     assert not leftover.exists() and not state_leftover.exists() and foreign.exists()
+    assert not picture_leftover.exists()
 
 
 # --- flags ---------------------------------------------------------------------------------------
@@ -252,8 +257,13 @@ def test_global_flags_work_before_and_after_the_subcommand(project):
     shutil.rmtree(project.root / "seeds")
     assert "Traceback" in project.run("--debug", "build").err
     assert "Traceback" in project.run("build", "--debug").err
-    quiet = project.run("-q", "import", "nothing.docx")
-    assert "note:" not in quiet.err
+    (project.root / "seeds").mkdir()
+    (project.root / "seeds" / "stray.pdf").write_bytes(b"%PDF")
+    (project.root / "seeds" / "a.txt").write_text("标题\n", encoding="utf-8")
+    assert "note: seeds/stray.pdf: ignored" in project.run("build").err
+    for args in (("-q", "build"), ("build", "-q")):
+        quiet = project.run(*args)
+        assert quiet.code == 0 and "note:" not in quiet.err, args
 
 
 # --- model packages ------------------------------------------------------------------------------

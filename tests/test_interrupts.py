@@ -92,3 +92,30 @@ def test_repeated_ctrl_c_prints_no_traceback_and_keeps_finished_work(slow_projec
     assert sum(d["translated"] for d in report.values()) + from_cache == sum(
         d["segments"] - d["copied"] for d in report.values()
     )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_the_outputs_are_renamed_lets_them_all_land(tmp_path, monkeypatch, sig):
+    """Held during the renames, the signal is taken there: the build is complete and says so,
+    rather than stopping with "as before" once every output was already in place."""
+    import os
+
+    from bilingual import pipeline
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    outputs = pipeline.StagedOutputs(dist, (), pipeline.WriteOptions(), None)  # type: ignore[arg-type]
+    for name in ("a.md", "b.md"):
+        staged = tmp_path / f".{name}.tmp"
+        staged.write_text(name)
+        outputs.pending.append((staged, dist / name))
+    real_replace = os.replace
+
+    def replace_and_signal(source, target):
+        os.kill(os.getpid(), sig)  # arrives in the middle of the renames
+        real_replace(source, target)
+
+    monkeypatch.setattr(pipeline.os, "replace", replace_and_signal)
+    written = outputs.commit()  # no KeyboardInterrupt, no SIGTERM death
+    assert sorted(os.listdir(dist)) == ["a.md", "b.md"] and len(written) == 2
+    assert outputs.interrupted

@@ -40,10 +40,11 @@ def settings():
     try:
         from argostranslate import settings as argos_settings
     except ValueError:  # it reads ARGOS_INTER_THREADS & co. with int() on import
-        names = ("ARGOS_INTER_THREADS", "ARGOS_INTRA_THREADS", "ARGOS_BATCH_SIZE")
-        bad = [f"{n}={os.environ[n]!r}" for n in names if not os.environ.get(n, "0").isdigit()]
+        from bilingual.settings import argos_settings
+
+        argos_settings()  # names the bad value, from the environment or settings.json
         raise InputError(
-            f"{', '.join(bad) or 'an ARGOS_* setting'}: must be a whole number "
+            "an ARGOS_* setting must be a whole number "
             "(Argos Translate's settings, from the environment or its settings.json)"
         ) from None
     return argos_settings

@@ -105,10 +105,10 @@ def check_settings(settings: Settings) -> None:
         )
     if settings.device == "cuda" and settings.workers > MAX_WORKERS_PER_GPU:
         raise InputError(f"workers: at most {MAX_WORKERS_PER_GPU} translators per GPU")
-    _check_ray(settings.ray, limit)
+    _check_ray(settings.ray)
 
 
-def _check_ray(ray: RaySettings, limit: int) -> None:
+def _check_ray(ray: RaySettings) -> None:
     if ray.workers < 0 or ray.threads < 1 or ray.gpus < 0:
         raise InputError("[ray]: workers must be 0 (all the cluster allows) or more, threads 1 "
                          "or more, gpus 0 or more")  # fmt: skip

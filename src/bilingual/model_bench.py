@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from bilingual.engine_config import EngineConfig, cores, resolve
-from bilingual.errors import InputError, ModelError
-from bilingual.settings import ARGOS_NAMES, Settings
+from bilingual.errors import EnvironmentProblem, InputError, ModelError
+from bilingual.settings import ARGOS_NAMES, Settings, argos_settings
 
 Batch = tuple[str, int]  # (batch type, batch size)
 CPU_BATCHES: tuple[Batch, ...] = (
@@ -58,11 +58,11 @@ class Trial:
         return self.tokens / self.seconds if self.seconds else 0.0
 
 
-def default_layouts(device: str, n: int | None = None) -> list[tuple[int, int]]:
+def default_layouts(device: str) -> list[tuple[int, int]]:
     """Workers x threads that use every core once (on GPU: one or two translators per GPU)."""
     if device == "cuda":
         return [(1, 1), (2, 1)]
-    n = n or cores()
+    n = cores()
     return [(w, n // w) for w in range(1, n + 1) if n % w == 0]
 
 
@@ -159,15 +159,13 @@ def save(path: Path, trial: Trial) -> None:
     try:
         write_text(path, tomlkit.dumps(document))
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+        raise EnvironmentProblem(f"{path}: cannot write ({exc.strerror})") from None
 
 
-def overridden(settings_names: Sequence[str] = SAVED) -> list[str]:
-    """Argos variables that would override saved settings on this machine."""
-    import os
-
-    return [ARGOS_NAMES[n] for n in settings_names if n in ARGOS_NAMES and os.environ.get(
-        ARGOS_NAMES[n])]  # fmt: skip
+def overridden() -> list[str]:
+    """Argos settings (environment or Argos's settings.json) that would override the saved
+    ones on this machine."""
+    return [ARGOS_NAMES[key] for key in argos_settings() if key in SAVED]
 
 
 @dataclass(frozen=True)

@@ -219,13 +219,17 @@ def _engine_loader(package, engine: str, config: EngineConfig) -> Callable:
 
 
 @contextmanager
-def _no_interrupts():
-    """Hold Ctrl-C while the staged outputs are renamed into place."""
+def _no_interrupts() -> Iterator[list[int]]:
+    """Hold Ctrl-C while the staged outputs are renamed into place; a signal that arrives
+    meanwhile is taken (listed in the yielded list), not delivered after the work is done."""
     blocked = {signal.SIGINT, signal.SIGTERM}
+    held: list[int] = []
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
-        yield
+        yield held
     finally:
+        while (info := signal.sigtimedwait(blocked, 0)) is not None:
+            held.append(info.si_signo)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
@@ -241,6 +245,7 @@ class StagedOutputs:
     ):
         self.dist, self.outputs, self.options, self.store = dist, outputs, options, store
         self.pending: list[tuple[Path, Path]] = []  # (temporary, target)
+        self.interrupted = False  # Ctrl-C came while the finished outputs were renamed
 
     def add(self, document: Document) -> None:
         try:
@@ -255,11 +260,12 @@ class StagedOutputs:
 
     def commit(self) -> list[str]:
         try:
-            with _no_interrupts():
+            with _no_interrupts() as held:
                 for tmp, target in self.pending:
                     os.replace(tmp, target)
         except OSError as exc:
             raise _cannot_write(exc, self.dist) from None
+        self.interrupted = bool(held)
         written = [str(target) for _, target in self.pending]
         self.pending = []
         return written
@@ -339,7 +345,8 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
             memory = TranslationMemory(settings.tm)
             if paths:
                 check_writable(settings.dist, "output folder", create=False)
-                remove_leftovers(settings.dist)
+                for folder in (settings.dist, *settings.dist.glob("*.assets")):
+                    remove_leftovers(folder)
         if not paths:
             report.notes.append(f"{settings.seeds}: no sources to build")
             return report
@@ -399,6 +406,11 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
                         )
             with timed("write"):
                 report.files = outputs.commit()
+                if outputs.interrupted:
+                    report.notes.append(
+                        "interrupted while the finished outputs were being put in place: they "
+                        "are all written, the build is complete"
+                    )
         finally:
             outputs.discard()
             cache.close()

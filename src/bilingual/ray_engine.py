@@ -46,9 +46,8 @@ class TranslatorActor:
         self.problem: str | None = None
         self.node = socket.gethostname()
         try:
-            import ctranslate2
-
             from bilingual import argos_models
+            from bilingual.argos_engine import ArgosEngine
 
             package = argos_models.find_zh_en()
             found = argos_models.model_info(package) if package else None
@@ -58,13 +57,8 @@ class TranslatorActor:
                     f"has {have} in {argos_models.packages_dir()}, not {name} {version}; "
                     "install the driver's package there with `bilingual models install --file`"
                 )
-            self.translator = ctranslate2.Translator(
-                os.path.join(package.package_path, "model"),
-                device=device,
-                compute_type=compute_type,
-                inter_threads=1,
-                intra_threads=threads,
-            )
+            config = EngineConfig(device=device, compute_type=compute_type, threads=threads)
+            self.translator = ArgosEngine(package, config).translator  # one translator
         except Exception as exc:  # reported by ready(): the driver says it in one line
             self.problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
