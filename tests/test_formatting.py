@@ -243,3 +243,23 @@ def test_a_span_cut_at_a_sentence_edge_is_one_again_in_the_block():
     assert text == "1. Bold on x" and spans == (Span(strong, 0, 7),)
     text, spans = join([("甲乙。", (Span(strong, 1, 3),)), ("丙丁", (Span(strong, 1, 2),))])
     assert spans == (Span(strong, 1, 3), Span(strong, 4, 5))  # not touching: two spans
+
+
+def test_a_phrase_word_split_into_runs_is_one_span_and_carries(tmp_path):
+    import docx
+
+    source = docx.Document()
+    paragraph = source.add_paragraph("这是")
+    for text in ("非常", "重要", "的"):  # Word splits a bold phrase into runs (spelling, edits)
+        paragraph.add_run(text).bold = True
+    paragraph.add_run("事。")
+    whole = source.add_paragraph()
+    for text in ("整句都是", "粗体的一句话。"):
+        whole.add_run(text).bold = True
+    source.save(str(tmp_path / "runs.docx"))
+    english = {"p001.s01": "This is a very important thing.", "p002.s01": "All bold."}
+    document = translated(tmp_path / "runs.docx", english)
+    markdown = render_markdown(document, SIMPLIFIED)
+    assert "这是**非常重要的**事。" in markdown and "**整句都是粗体的一句话。**" in markdown
+    assert carried(document, "p002.s01") == [("strong", "All bold.", None)]
+    assert not_carried(document) == {"p001.s01": ['formatting not carried: strong "非常重要的"']}
