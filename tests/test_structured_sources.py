@@ -122,6 +122,59 @@ def test_word_styles_runs_links_and_pictures(tmp_path):
     assert read[12].text == DOCX_PICTURE_ALT and read[12].image.data.startswith(b"\x89PNG")
 
 
+def word_file(path: Path, *paragraphs: str) -> Path:
+    """A Word file whose body is ``paragraphs`` (the inner XML of each w:p), as Word writes them."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for n, inner in enumerate(paragraphs):
+        document.element.body.insert(n, parse_xml(f"<w:p {w}>{inner}</w:p>"))
+    document.save(str(path))
+    return path
+
+
+def field(instruction: str, text: str) -> str:
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve">{instruction}</w:instrText></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{text}</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def font(name: str, text: str) -> str:
+    return f'<w:r><w:rPr><w:rFonts w:ascii="{name}"/></w:rPr><w:t>{text}</w:t></w:r>'
+
+
+def test_word_fields_link_out_and_table_of_contents_entries_do_not(tmp_path):
+    read = blocks(
+        word_file(
+            tmp_path / "fields.docx",
+            field(' HYPERLINK \\l "_Toc123" \\h ', "第一章 概述"),
+            field(' HYPERLINK "https://example.com/a" \\l "part" \\o "提示" ', "链接。"),
+            "<w:fldSimple w:instr=' HYPERLINK \"https://example.com/b\" '><w:r><w:t>另一个。</w:t>"
+            "</w:r></w:fldSimple>",
+        )
+    )
+    assert [spans_of(b) for b in read] == [
+        [],  # a place inside the document leads nowhere outside Word
+        [("link", "链接。", "https://example.com/a#part")],
+        [("link", "另一个。", "https://example.com/b")],
+    ]
+
+
+def test_monospace_fonts_are_code_and_monotype_corsiva_is_not(tmp_path):
+    read = blocks(
+        word_file(
+            tmp_path / "fonts.docx",
+            font("Monotype Corsiva", "花体字。") + font("DejaVu Sans Mono", "print(x)"),
+        )
+    )
+    assert spans_of(read[0]) == [("code", "print(x)", None)]
+
+
 def test_a_word_file_resaved_by_libreoffice_reads_the_same(tmp_path):
     from sources import resave_with_libreoffice
 

@@ -37,11 +37,37 @@ _SKIPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", MC + "Fallback", W 
 _HEADING = re.compile(r"^heading\s*(\d)$")
 _QUOTES = {"quote", "intense quote", "quotations", "block text", "block quote"}
 _CODE_STYLE = re.compile(r"code|preformatted|source text|verbatim|monospace|^macro", re.IGNORECASE)
-_MONOSPACE = re.compile(
-    r"courier|consolas|menlo|monaco|mono|source code|fira code|lucida console", re.IGNORECASE
+_MONOSPACE = re.compile(  # "Mono" as a word: DejaVu Sans Mono, not Monotype Corsiva
+    r"courier|consolas|menlo|monaco|\bmono(?:space|spaced)?\b|source code|fira code|lucida console",
+    re.IGNORECASE,
 )
-_HYPERLINK = re.compile(r'HYPERLINK\s+(?:\\[a-z]\s+)*"([^"]+)"', re.IGNORECASE)
+_HYPERLINK = re.compile(r"\s*HYPERLINK\b(.*)", re.IGNORECASE | re.DOTALL)
+_FIELD_PART = re.compile(r'\\([A-Za-z])|"([^"]*)"|([^\s"\\]+)')
+_SWITCHES_WITH_ARGUMENT = {"l", "o", "t"}  # \l location, \o tooltip, \t target frame
 _LIST_DEPTH = re.compile(r"^list (?:bullet|number|continue)\s*(\d)$")
+
+
+def _field_link(instruction: str) -> str | None:
+    """The address of a HYPERLINK field (``HYPERLINK "https://..." [\\l "part"] [\\o "tip"]``), with
+    its location as a fragment; None for a place inside the document (``HYPERLINK \\l "_Toc1"``,
+    a table of contents' entry), which leads nowhere outside Word, and for any other field."""
+    match = _HYPERLINK.match(instruction)
+    if match is None:
+        return None
+    target = location = switch = None
+    for name, quoted, bare in _FIELD_PART.findall(match[1]):
+        if name:
+            switch = name.lower() if name.lower() in _SWITCHES_WITH_ARGUMENT else None
+            continue
+        value = quoted or bare
+        if switch == "l":
+            location = value
+        elif switch is None and target is None:
+            target = value
+        switch = None
+    if not target:
+        return None
+    return f"{target}#{location}" if location else target
 
 
 def _first_value(holders: list, tag: str) -> str | None:
@@ -254,8 +280,7 @@ class _Reader:
                         fields.append({"instr": "", "shown": False})
                     elif kind == "separate" and fields:
                         fields[-1]["shown"] = True
-                        match = _HYPERLINK.search(fields[-1]["instr"])
-                        fields[-1]["url"] = match[1] if match else None
+                        fields[-1]["url"] = _field_link(fields[-1]["instr"])
                     elif kind == "end" and fields:
                         fields.pop()
                 elif tag == W + "instrText" and fields:
@@ -286,8 +311,7 @@ class _Reader:
                 if tag == W + "hyperlink":
                     walk(child, self._link(child) or link)
                 elif tag == W + "fldSimple":
-                    match = _HYPERLINK.search(child.get(W + "instr", ""))
-                    walk(child, match[1] if match else link)
+                    walk(child, _field_link(child.get(W + "instr", "")) or link)
                 elif tag == W + "r":
                     run(child, link)
                 else:  # w:ins, w:moveTo, w:sdt, w:sdtContent, w:smartTag, w:customXml, ...
