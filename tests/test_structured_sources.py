@@ -175,6 +175,57 @@ def test_monospace_fonts_are_code_and_monotype_corsiva_is_not(tmp_path):
     assert spans_of(read[0]) == [("code", "print(x)", None)]
 
 
+def test_a_picture_in_a_word_text_box_is_read_once(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    from sources import png
+
+    (tmp_path / "chart.png").write_bytes(png())
+    document = docx.Document()
+    rid, _ = document.part.get_or_add_image(str(tmp_path / "chart.png"))
+    names = {
+        "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+        "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+        "v": "urn:schemas-microsoft-com:vml",
+    }
+    declared = " ".join(f'xmlns:{k}="{v}"' for k, v in names.items())
+    picture = (  # a picture as Word writes it inline, with its description
+        '<w:r><w:drawing><wp:inline><wp:docPr id="2" name="Picture 2" descr="框里的图"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:pic><pic:blipFill><a:blip r:embed="{rid}"/></pic:blipFill></pic:pic>'
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+    )
+    text_box = (
+        "<w:txbxContent><w:p><w:r><w:t>框里的话。</w:t></w:r></w:p>"
+        f"<w:p>{picture}</w:p></w:txbxContent>"
+    )
+    document.element.body.insert(
+        0,
+        parse_xml(  # Word: the text box as a shape, and a VML copy for older readers
+            f"<w:p {declared}><w:r><mc:AlternateContent>"
+            '<mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="1" name="Text Box 1"/>'
+            "<a:graphic><a:graphicData "
+            'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            f"<wps:wsp><wps:txbx>{text_box}</wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+            "</wp:anchor></w:drawing></mc:Choice>"
+            f"<mc:Fallback><w:pict><v:shape><v:textbox>{text_box}</v:textbox></v:shape></w:pict>"
+            "</mc:Fallback></mc:AlternateContent></w:r></w:p>"
+        ),
+    )
+    document.save(str(tmp_path / "box.docx"))
+    read = blocks(tmp_path / "box.docx")
+    assert [(b.kind, b.text) for b in read] == [
+        (Kind.PARAGRAPH, "框里的话。"),
+        (Kind.IMAGE, "框里的图"),
+    ]
+
+
 def test_a_word_file_resaved_by_libreoffice_reads_the_same(tmp_path):
     from sources import resave_with_libreoffice
 

@@ -6,11 +6,13 @@ list numbering (its own or its style's) is a list item, ordered unless the level
 bullet; Quote, Intense Quote and Quotations are quotes; code styles (HTML Preformatted, Source
 Text, ...) are code. Runs give bold, italic, inline code (a code character style or a
 monospace font) and hyperlinks (``w:hyperlink`` and HYPERLINK fields). Tracked insertions count,
-deletions do not; a drawing's picture becomes a picture block with its description as alt text.
+deletions do not; a drawing's picture becomes a picture block with its description as alt text
+(a text box's pictures belong to the text box's own paragraphs).
 
 A block's ``index`` is the paragraph's 0-based number among the body's paragraphs (table cells
 and text boxes included, in reading order), so IDs are ``p{N}`` for the N-th paragraph. A table
-cell is one block (its paragraphs joined by line breaks), numbered by its first paragraph.
+cell is one block (its paragraphs joined by line breaks), numbered by its first paragraph; its
+pictures are blocks of the same cell. A picture is read once per package part.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from bilingual.document import Document, Image, Kind, Paragraph, SpanKind
 from bilingual.errors import InputError
 from bilingual.readers.decode import file_date
-from bilingual.readers.images import ImageNames, embedded_image
+from bilingual.readers.images import DocumentImages, embedded_image
 from bilingual.readers.inline import InlineText
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -89,6 +91,18 @@ def _on(element) -> bool | None:
 def _in_fallback(element) -> bool:
     """Inside ``mc:Fallback``: a copy of content ``mc:Choice`` holds (text boxes, drawings)."""
     return any(a.tag == MC + "Fallback" for a in element.iterancestors())
+
+
+def _in_text_box(element, top) -> bool:
+    """Inside a text box below ``top``: the text box's own paragraphs read it."""
+    if element is top:
+        return False
+    for ancestor in element.iterancestors():
+        if ancestor is top:
+            return False
+        if ancestor.tag == W + "txbxContent":
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -189,7 +203,7 @@ class _Reader:
         except (KeyError, NotImplementedError):
             numbering = None
         self.numbering = _Numbering(numbering)
-        self.names = ImageNames()
+        self.images = DocumentImages()
         self.rels = document.part.rels
 
     # --- runs ------------------------------------------------------------------------------
@@ -226,13 +240,14 @@ class _Reader:
     def _pictures(self, element, where: str) -> list[tuple[str, Image]]:
         found = []
         for drawing in element.iter(W + "drawing", V + "imagedata"):
-            if _in_fallback(drawing):
+            if _in_fallback(drawing) or _in_text_box(drawing, element):
                 continue
             if drawing.tag == V + "imagedata":
                 rid = drawing.get(R + "id")
                 alt = ""
             else:
-                blip = next(drawing.iter(A + "blip"), None)
+                blips = (b for b in drawing.iter(A + "blip") if not _in_text_box(b, drawing))
+                blip = next(blips, None)
                 rid = blip.get(R + "embed") if blip is not None else None
                 doc_pr = next(drawing.iter(WP + "docPr"), None)
                 alt = (
@@ -241,10 +256,10 @@ class _Reader:
             if not rid or rid not in self.rels or self.rels[rid].is_external:
                 continue
             part = self.rels[rid].target_part
-            name = str(part.partname).rsplit("/", 1)[-1]
-            found.append(
-                (alt, embedded_image(name, part.content_type, part.blob, where, self.names))
+            image = embedded_image(
+                str(part.partname), part.content_type, part.blob, where, self.images
             )
+            found.append((alt, image))
         return found
 
     def paragraph_text(self, p, where: str) -> tuple[InlineText, list[tuple[str, Image]]]:
@@ -407,9 +422,12 @@ class _Reader:
                 text, spans = inline.result()
                 if text:
                     blocks.append(Paragraph(index, text, spans=spans, **kind))
+            picture_cell = in_cell[1] if in_cell is not None else None
             for alt, image in pictures:
                 alt_text = " ".join(alt.split())
-                blocks.append(Paragraph(index, alt_text, kind=Kind.IMAGE, image=image))
+                blocks.append(
+                    Paragraph(index, alt_text, kind=Kind.IMAGE, image=image, cell=picture_cell)
+                )
         return tuple(blocks)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from bilingual.document import Document, Kind, Paragraph, SpanKind
 from bilingual.errors import InputError
 from bilingual.readers.decode import decode_source, file_date
-from bilingual.readers.images import ImageNames, image_file
+from bilingual.readers.images import DocumentImages, image_file
 from bilingual.readers.inline import InlineText
 
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -72,7 +72,7 @@ class _Context:
 class _Reader:
     def __init__(self, path: Path):
         self.path = path
-        self.names = ImageNames()
+        self.images = DocumentImages()
         self.blocks: list[Paragraph] = []
         self.context = _Context()
         self.cell: tuple[int, int] | None = None  # inside a table cell: (row, column)
@@ -113,7 +113,7 @@ class _Reader:
             elif name == "image":
                 alt = "".join(c.content for c in child.children or [] if c.type == "text")
                 src = str(child.attrs.get("src", ""))
-                images.append((alt, image_file(src, self.path, self.where(line), self.names)))
+                images.append((alt, image_file(src, self.path, self.where(line), self.images)))
             elif name == "html_inline" and _BR.match(child.content):
                 text.line_break()
             # other inline HTML: the tag is left out, the text around it stays
