@@ -296,6 +296,7 @@ def test_traditional_spans_follow_phrases_that_change_length():
         ("list.md", "---\n- a\n---\n正文。\n", "list.md:2: front matter must be"),
         ("pic.md", "正文。\n\n![图](missing/chart.png)\n", "pic.md:3: image missing/chart.png not"),
         ("pdf.md", "![图](chart.pdf)\n", "pdf.md:1: chart.pdf is not a PNG"),
+        ("long.md", f"正文。\n\n![图]({'长' * 100}.png)\n", "long.md:3: image 长长长"),
     ],
 )
 def test_bad_structured_sources_are_refused_in_one_line(tmp_path, name, content, message):

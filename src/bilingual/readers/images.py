@@ -58,7 +58,7 @@ def image_file(src: str, source: Path, where: str, images: DocumentImages) -> Im
     try:
         found = bool(relative) and path.is_file()
     except OSError as exc:  # a name too long for the file system
-        shown = src if len(src) <= 60 else src[:60] + "..."
+        shown = relative if len(relative) <= 60 else relative[:60] + "..."
         raise InputError(f"{where}: image {shown}: {exc.strerror}; fix the path") from None
     if not found:
         raise InputError(f"{where}: image {src} not found ({path}); add the file or fix the path")
