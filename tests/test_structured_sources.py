@@ -283,6 +283,12 @@ def test_traditional_spans_follow_phrases_that_change_length():
     assert [text[s.start : s.end] for s in spans] == ["軟體"]
 
 
+def test_a_thematic_break_on_the_first_line_is_not_front_matter(tmp_path):
+    (tmp_path / "rule.md").write_text("-----\n\n正文。\n", encoding="utf-8")
+    read = blocks(tmp_path / "rule.md")
+    assert [(b.kind, b.text) for b in read] == [(Kind.RULE, ""), (Kind.PARAGRAPH, "正文。")]
+
+
 # --- bad structured input -------------------------------------------------------------------
 
 
@@ -294,6 +300,7 @@ def test_traditional_spans_follow_phrases_that_change_length():
         ("open.md", "---\ntitle: x\n\n# 标题\n", "open.md:1: front matter opened with '---'"),
         ("yaml.md", "---\ntitle: [x\ndate: 1\n---\n正文。\n", "yaml.md:2: front matter"),
         ("list.md", "---\n- a\n---\n正文。\n", "list.md:2: front matter must be"),
+        ("date.md", "---\ndate: 2024-13-45\n---\n正文。\n", "date.md:2: front matter: 2024-13"),
         ("pic.md", "正文。\n\n![图](missing/chart.png)\n", "pic.md:3: image missing/chart.png not"),
         ("pdf.md", "![图](chart.pdf)\n", "pdf.md:1: chart.pdf is not a PNG"),
         ("long.md", f"正文。\n\n![图]({'长' * 100}.png)\n", "long.md:3: image 长长长"),
