@@ -289,6 +289,27 @@ def test_a_thematic_break_on_the_first_line_is_not_front_matter(tmp_path):
     assert [(b.kind, b.text) for b in read] == [(Kind.RULE, ""), (Kind.PARAGRAPH, "正文。")]
 
 
+def test_word_text_no_output_can_hold_is_cleaned_by_the_rule_of_every_reader(tmp_path):
+    import docx
+
+    source = docx.Document()
+    paragraph = source.add_paragraph("甲\x85乙\x9b丙")  # XML holds C1 controls, noncharacters
+    paragraph.add_run("粗体\ufdd0字").bold = True
+    paragraph.add_run("。")
+    source.add_paragraph("\x9b")
+    source.save(str(tmp_path / "controls.docx"))
+    document = read_source(tmp_path / "controls.docx")
+    assert [(b.text, spans_of(b)) for b in document.paragraphs] == [
+        ("甲 乙丙粗体字。", [("strong", "粗体字", None)])  # next-line a space, the rest removed
+    ]
+    assert [c.message for c in document.cleaned] == [
+        "line 1, column 2: U+0085 (NEXT LINE) replaced by U+0020 (SPACE)",
+        "line 1, column 4: U+009B removed",
+        "line 1, column 7: U+FDD0 (noncharacter) removed",
+        "line 2, column 1: U+009B removed",
+    ]
+
+
 # --- bad structured input -------------------------------------------------------------------
 
 

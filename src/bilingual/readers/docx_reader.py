@@ -22,8 +22,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bilingual.document import Document, Image, Kind, Paragraph, SpanKind
+from bilingual.document import Cleaned, Document, Image, Kind, Paragraph, SpanKind
 from bilingual.errors import InputError
+from bilingual.readers.clean import UNSUPPORTED, replacement
 from bilingual.readers.decode import file_date
 from bilingual.readers.images import DocumentImages, embedded_image
 from bilingual.readers.inline import InlineText
@@ -205,6 +206,16 @@ class _Reader:
         self.numbering = _Numbering(numbering)
         self.images = DocumentImages()
         self.rels = document.part.rels
+        self.cleaned: list[Cleaned] = []  # characters no output can hold, as they were removed
+
+    def _clean(self, text: str, line: int, column: int) -> str:
+        """``text`` without the characters no output can hold, by the rule every reader follows
+        (``readers.clean``); each is listed at ``line`` (the paragraph's number) and its column
+        there (``text`` starts at 0-based ``column``)."""
+        for match in UNSUPPORTED.finditer(text):
+            char = match.group()
+            self.cleaned.append(Cleaned(line, column + match.start() + 1, char, replacement(char)))
+        return UNSUPPORTED.sub(lambda m: replacement(m.group()), text)
 
     # --- runs ------------------------------------------------------------------------------
 
@@ -262,7 +273,11 @@ class _Reader:
             found.append((alt, image))
         return found
 
-    def paragraph_text(self, p, where: str) -> tuple[InlineText, list[tuple[str, Image]]]:
+    def paragraph_text(
+        self, p, where: str, number: int
+    ) -> tuple[InlineText, list[tuple[str, Image]]]:
+        """Paragraph ``p``'s text and spans, and its pictures (with their alt text); ``number``
+        is its 1-based number, the line of the characters cleaned."""
         text = InlineText()
         pictures: list[tuple[str, Image]] = []
         fields: list[dict] = []  # complex fields: {"instr": str, "shown": bool}
@@ -305,6 +320,7 @@ class _Reader:
             emit("".join(pieces), kinds, url)
 
         def emit(value: str, kinds: set[SpanKind], url: str | None) -> None:
+            value = self._clean(value, number, text.length)
             for kind in sorted(kinds):
                 text.open(kind)
             if url:
@@ -392,7 +408,7 @@ class _Reader:
         for index, p in enumerate(paragraphs):
             where = f"{self.path}: paragraph {index + 1}"
             kind = self._kind(p)
-            inline, pictures = self.paragraph_text(p, where)
+            inline, pictures = self.paragraph_text(p, where, index + 1)
             in_cell = self._cell(p)
             if in_cell is not None:
                 cell, position = in_cell
@@ -424,7 +440,7 @@ class _Reader:
                     blocks.append(Paragraph(index, text, spans=spans, **kind))
             picture_cell = in_cell[1] if in_cell is not None else None
             for alt, image in pictures:
-                alt_text = " ".join(alt.split())
+                alt_text = " ".join(self._clean(alt, index + 1, 0).split())
                 blocks.append(
                     Paragraph(index, alt_text, kind=Kind.IMAGE, image=image, cell=picture_cell)
                 )
@@ -444,7 +460,8 @@ def read(path: Path, data: bytes, name: str) -> Document:
         raise InputError(
             f"{path}: not a Word document ({reason}); save it as .docx from Word or LibreOffice"
         ) from None
-    blocks, cleaned = _clean_blocks(_Reader(document, path).read())
+    reader = _Reader(document, path)
+    blocks = reader.read()
     props = document.core_properties
     stamp = props.modified or props.created
     return Document(
@@ -454,24 +471,5 @@ def read(path: Path, data: bytes, name: str) -> Document:
         "utf-8",
         title=(props.title or "").strip() or None,
         date=stamp.date().isoformat() if stamp else file_date(path),
-        cleaned=cleaned,
+        cleaned=tuple(reader.cleaned),
     )
-
-
-def _clean_blocks(blocks: tuple[Paragraph, ...]) -> tuple[tuple[Paragraph, ...], tuple]:
-    """XML lets a Word file hold C1 controls and some noncharacters; like every reader, replace
-    them (here by U+FFFD, one for one, so inline spans keep their offsets) and list each, with
-    the paragraph number as its line."""
-    from dataclasses import replace
-
-    from bilingual.document import Cleaned
-    from bilingual.readers.clean import UNSUPPORTED
-
-    out, cleaned = [], []
-    for block in blocks:
-        if UNSUPPORTED.search(block.text):
-            for match in UNSUPPORTED.finditer(block.text):
-                cleaned.append(Cleaned(block.index + 1, match.start() + 1, match.group(), "\ufffd"))
-            block = replace(block, text=UNSUPPORTED.sub("\ufffd", block.text))
-        out.append(block)
-    return tuple(out), tuple(cleaned)
