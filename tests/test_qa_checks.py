@@ -136,6 +136,13 @@ def test_a_segment_is_one_sentence_even_when_its_inline_code_holds_a_full_stop()
     assert [f.message for f in checked.segments[0].flags if f.check == "sentence-count"] == []
 
 
+@pytest.mark.parametrize("number", ["9" * 400, "九" * 400])
+def test_a_number_too_large_for_any_float_is_left_alone(number):
+    assert flags(f"融资{number}美元。", "It raised $5.", "number-mismatch") == []
+    (flag,) = flags("融资5美元。", f"It raised ${'9' * 400}.", "number-mismatch")
+    assert flag.message == "not in the English: 5美元"
+
+
 def test_number_mismatch_names_both_forms_and_their_values():
     (flag,) = flags("融资100亿美元。", "It raised $1 billion.", "number-mismatch")
     assert flag.message == (
