@@ -19,6 +19,7 @@ from bilingual.pipeline import prepare
 from bilingual.qa import check_document
 from bilingual.readers import read_source
 from bilingual.traditional import convert_document
+from bilingual.writers import WriteOptions
 from bilingual.writers.markdown_writer import escape, render_markdown
 from sources import write_markdown
 
@@ -350,3 +351,29 @@ def test_pictures_without_alt_text_on_one_line_have_distinct_anchors(tmp_path):
     page = article_html(translated(path, {}), SIMPLIFIED, lambda image: image.file_name)
     ids = html.fromstring(f"<div>{page}</div>").xpath("//@id")
     assert len(ids) == 2 and len(set(ids)) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("前言一句。\n\n# 具身智能的标题\n", "具身智慧的標題"),  # the first heading, not paragraph
+        ("只有一句。\n", "plain"),  # no heading: the file name
+    ],
+)
+def test_every_edition_takes_its_title_by_one_rule(tmp_path, text, title):
+    import docx
+    from lxml import html
+
+    from bilingual.writers.docx_writer import write as write_docx
+    from bilingual.writers.epub_writer import build_epub
+    from bilingual.writers.html_writer import render_html
+
+    (tmp_path / "plain.md").write_text(text, encoding="utf-8")
+    document = translated(tmp_path / "plain.md", {})
+    write_docx(document, TRADITIONAL, tmp_path / "out.docx", WriteOptions())
+    editors = docx.Document(str(tmp_path / "out.docx"))
+    assert (editors.paragraphs[0].text, editors.core_properties.title) == (title, title)
+    page = html.fromstring(render_html(document, TRADITIONAL).encode())
+    assert page.findtext(".//title").split(" · ")[0] == title
+    with zipfile.ZipFile(io.BytesIO(build_epub(document, TRADITIONAL))) as book:
+        assert f"<dc:title>{title}" in book.read("EPUB/content.opf").decode()

@@ -16,9 +16,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from bilingual.document import Document, Image
-from bilingual.editions import Edition
+from bilingual.editions import Edition, titles
 from bilingual.writers import WriteOptions
-from bilingual.writers.html_render import absolute, article_html, headings, titles
+from bilingual.writers.html_render import absolute, article_html, headings
 
 CSS = """
 body { line-height: 1.7; }

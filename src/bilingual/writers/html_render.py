@@ -198,19 +198,6 @@ def article_html(
     return "\n".join(out)
 
 
-def titles(document: Document, edition: Edition) -> tuple[str, str]:
-    """(Chinese, English) title: the metadata's title, else the first heading's."""
-    if document.title:
-        return (document.traditional_title if edition.traditional else None) or document.title, ""
-    heading = next((p for p in document.paragraphs if p.kind is Kind.HEADING and p.segments), None)
-    if heading is None:
-        return document.name, ""
-    return (
-        joined(chinese_pieces(heading, edition), "")[0],
-        joined(english_pieces(heading), " ")[0],
-    )
-
-
 def headings(document: Document, edition: Edition) -> list[tuple[int, str, str]]:
     """(level, anchor, label) of every heading, for tables of contents."""
     out = []
