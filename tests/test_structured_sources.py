@@ -152,7 +152,7 @@ def test_word_fields_link_out_and_table_of_contents_entries_do_not(tmp_path):
     read = blocks(
         word_file(
             tmp_path / "fields.docx",
-            field(' HYPERLINK \\l "_Toc123" \\h ', "第一章 概述"),
+            field(' HYPERLINK \\l "_Toc123" \\h \\* MERGEFORMAT ', "第一章 概述"),
             field(' HYPERLINK "https://example.com/a" \\l "part" \\o "提示" ', "链接。"),
             "<w:fldSimple w:instr=' HYPERLINK \"https://example.com/b\" '><w:r><w:t>另一个。</w:t>"
             "</w:r></w:fldSimple>",

@@ -45,8 +45,9 @@ _MONOSPACE = re.compile(  # "Mono" as a word: DejaVu Sans Mono, not Monotype Cor
     re.IGNORECASE,
 )
 _HYPERLINK = re.compile(r"\s*HYPERLINK\b(.*)", re.IGNORECASE | re.DOTALL)
-_FIELD_PART = re.compile(r'\\([A-Za-z])|"([^"]*)"|([^\s"\\]+)')
-_SWITCHES_WITH_ARGUMENT = {"l", "o", "t"}  # \l location, \o tooltip, \t target frame
+_FIELD_PART = re.compile(r'\\(\S)|"([^"]*)"|([^\s"\\]+)')
+# \l location, \o tooltip, \t target frame; \* \@ \# formats (\* MERGEFORMAT)
+_SWITCHES_WITH_ARGUMENT = {"l", "o", "t", "*", "@", "#"}
 _LIST_DEPTH = re.compile(r"^list (?:bullet|number|continue)\s*(\d)$")
 
 
