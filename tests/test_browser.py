@@ -167,7 +167,9 @@ def test_epub_chapter_renders_interleaved(browser, published, tmp_path):
         opened.shot("structured.zh-Hans.epub-chapter")
         assert opened.problems == []
         assert all(u.startswith("file://") for u in opened.requests)  # its CSS and picture
-        for sid, pair in opened.sentences().items():
+        sentences = opened.sentences()
+        assert sorted(sentences) == sorted(segment_ids(published, "structured"))
+        for sid, pair in sentences.items():
             assert pair["zh"]["visible"] and pair["en"]["visible"], sid
             assert pair["en"]["y"] >= pair["zh"]["y"] + pair["zh"]["h"] - 1, sid
         assert opened.page.evaluate("document.images[0].naturalWidth") == 120

@@ -3,6 +3,8 @@ the readers' Markdown, checked by parsing it back with markdown-it."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from bilingual.pipeline import prepare
 from bilingual.qa import check_document
 from bilingual.readers import read_source
 from bilingual.traditional import convert_document
+from bilingual.writers import WriteOptions
 from bilingual.writers.markdown_writer import escape, render_markdown
 from sources import write_markdown
 
@@ -243,3 +246,134 @@ def test_a_span_cut_at_a_sentence_edge_is_one_again_in_the_block():
     assert text == "1. Bold on x" and spans == (Span(strong, 0, 7),)
     text, spans = join([("甲乙。", (Span(strong, 1, 3),)), ("丙丁", (Span(strong, 1, 2),))])
     assert spans == (Span(strong, 1, 3), Span(strong, 4, 5))  # not touching: two spans
+
+
+def test_a_phrase_word_split_into_runs_is_one_span_and_carries(tmp_path):
+    import docx
+
+    source = docx.Document()
+    paragraph = source.add_paragraph("这是")
+    for text in ("非常", "重要", "的"):  # Word splits a bold phrase into runs (spelling, edits)
+        paragraph.add_run(text).bold = True
+    paragraph.add_run("事。")
+    whole = source.add_paragraph()
+    for text in ("整句都是", "粗体的一句话。"):
+        whole.add_run(text).bold = True
+    source.save(str(tmp_path / "runs.docx"))
+    english = {"p001.s01": "This is a very important thing.", "p002.s01": "All bold."}
+    document = translated(tmp_path / "runs.docx", english)
+    markdown = render_markdown(document, SIMPLIFIED)
+    assert "这是**非常重要的**事。" in markdown and "**整句都是粗体的一句话。**" in markdown
+    assert carried(document, "p002.s01") == [("strong", "All bold.", None)]
+    assert not_carried(document) == {"p001.s01": ['formatting not carried: strong "非常重要的"']}
+
+
+def table_cells(markup: str) -> list[list[str]]:
+    """Each table row's cells, as the text and picture sources they show, from HTML."""
+    from lxml import html
+
+    rows = html.fromstring(f"<div>{markup}</div>").xpath("//tr")
+    return [
+        [
+            " ".join(cell.xpath(".//img/@src") + [t.strip() for t in cell.itertext() if t.strip()])
+            for cell in row.xpath("td|th")
+        ]
+        for row in rows
+    ]
+
+
+def word_table_with_a_picture(path: Path) -> Path:
+    import docx
+    from docx.shared import Cm
+
+    from sources import png
+
+    picture = path.parent / "chart.png"
+    picture.write_bytes(png())
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    for (row, column), text in zip(((0, 0), (0, 1), (1, 0)), ("公司", "图", "甲"), strict=True):
+        table.cell(row, column).text = text
+    cell = table.cell(1, 1)
+    cell.paragraphs[0].add_run("看")
+    cell.add_paragraph().add_run().add_picture(str(picture), width=Cm(2))
+    document.add_picture(str(picture), width=Cm(2))  # the same picture again, after the table
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("source", ["md", "docx"])
+def test_a_picture_in_a_table_cell_stays_in_its_cell(tmp_path, source):
+    from markdown_it import MarkdownIt
+
+    from bilingual.writers.epub_writer import build_epub
+    from bilingual.writers.html_render import article_html
+
+    if source == "md":
+        write_markdown(tmp_path)
+        path = tmp_path / "cells.md"
+        path.write_text(
+            "| 公司 | 图 |\n| --- | --- |\n| 甲 | 看![小图](images/chart.png) |\n\n"
+            "![](images/chart.png)\n",
+            encoding="utf-8",
+        )
+    else:
+        path = word_table_with_a_picture(tmp_path / "cells.docx")
+    document = translated(path, {})
+    name = document.images[0].file_name
+    assert {image.file_name for image in document.images} == {name}  # read and copied once
+    markdown = render_markdown(document, SIMPLIFIED)
+    shown = MarkdownIt("commonmark").enable("table").render(markdown)
+    page = article_html(document, SIMPLIFIED, lambda image: image.file_name)
+    if source == "md":  # the picture's alt text: in ![...] and in a caption, and its English
+        in_markdown, in_page = (
+            f"cells.assets/{name} 看 Other. Other.",
+            f"{name} 看 Other. 小图 Other.",
+        )
+    else:
+        in_markdown, in_page = f"cells.assets/{name} 看 Other.", f"{name} 看 Other."
+    header = ["公司 Other.", "图 Other."]
+    assert table_cells(shown) == [header, ["甲 Other.", in_markdown]]
+    assert table_cells(page) == [header, ["甲 Other.", in_page]]
+    assert page.count("<table>") == 1 and page.count(f'src="{name}"') == 2
+    with zipfile.ZipFile(io.BytesIO(build_epub(document, SIMPLIFIED))) as book:
+        assert [n for n in book.namelist() if "/images/" in n] == ["EPUB/images/image001.png"]
+
+
+def test_pictures_without_alt_text_on_one_line_have_distinct_anchors(tmp_path):
+    from lxml import html
+
+    from bilingual.writers.html_render import article_html
+
+    write_markdown(tmp_path)
+    path = tmp_path / "two.md"
+    path.write_text("![](images/chart.png)![](images/chart.png)\n", encoding="utf-8")
+    page = article_html(translated(path, {}), SIMPLIFIED, lambda image: image.file_name)
+    ids = html.fromstring(f"<div>{page}</div>").xpath("//@id")
+    assert len(ids) == 2 and len(set(ids)) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("前言一句。\n\n# 具身智能的标题\n", "具身智慧的標題"),  # the first heading, not paragraph
+        ("只有一句。\n", "plain"),  # no heading: the file name
+    ],
+)
+def test_every_edition_takes_its_title_by_one_rule(tmp_path, text, title):
+    import docx
+    from lxml import html
+
+    from bilingual.writers.docx_writer import write as write_docx
+    from bilingual.writers.epub_writer import build_epub
+    from bilingual.writers.html_writer import render_html
+
+    (tmp_path / "plain.md").write_text(text, encoding="utf-8")
+    document = translated(tmp_path / "plain.md", {})
+    write_docx(document, TRADITIONAL, tmp_path / "out.docx", WriteOptions())
+    editors = docx.Document(str(tmp_path / "out.docx"))
+    assert (editors.paragraphs[0].text, editors.core_properties.title) == (title, title)
+    page = html.fromstring(render_html(document, TRADITIONAL).encode())
+    assert page.findtext(".//title").split(" · ")[0] == title
+    with zipfile.ZipFile(io.BytesIO(build_epub(document, TRADITIONAL))) as book:
+        assert f"<dc:title>{title}" in book.read("EPUB/content.opf").decode()

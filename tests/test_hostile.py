@@ -206,8 +206,8 @@ def test_control_characters_and_noncharacters_are_removed_and_listed(project):
     assert original[3] in chinese
 
 
-def test_a_long_first_paragraph_is_no_problem_for_document_properties(project):
-    (project.root / "seeds" / "long.txt").write_text("他说" * 150 + "。\n第二段。\n")
+def test_a_long_title_is_no_problem_for_document_properties(project):
+    (project.root / "seeds" / "long.txt").write_text("他说" * 150 + "\n第二段。\n")  # a heading
     result = project.run("build")
     assert result.code == 0, result.err
     props = docx.Document(str(project.dist / "long.zh-Hans_en.docx")).core_properties

@@ -166,6 +166,7 @@ def test_an_editors_english_with_the_term_carries_the_link(published, tmp_path):
     project = published
     memory = project.root / "tm" / "memory.jsonl"
     memory.parent.mkdir(exist_ok=True)
+    before = memory.read_bytes() if memory.exists() else None
     entry = {
         "source": "第一项讲具身智能。",
         "english": EDIT,
@@ -173,17 +174,25 @@ def test_an_editors_english_with_the_term_carries_the_link(published, tmp_path):
         "origin": "structured.zh-Hans_en.docx",
         "time": "2026-01-01T00:00:00+00:00",
     }
-    memory.write_text(json.dumps(entry, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert project.run("build").code == 0
-    page = (project.dist / "structured.zh-Hans_en.html").read_text(encoding="utf-8")
-    assert (
-        '<span class="s" data-id="p011.s01">The first item is about '
-        '<a href="https://example.com/embodied">embodied intelligence</a>.</span>'
-    ) in page
-    items = json.loads((project.dist / "structured.qa.json").read_text(encoding="utf-8"))
-    assert not [i for i in items if i["id"] == "p011.s01" and i["check"].startswith("formatting")]
-    markdown = (project.dist / "structured.zh-Hant_en.md").read_text(encoding="utf-8")
-    assert "[embodied intelligence](https://example.com/embodied)" in markdown
+    try:
+        memory.write_text(json.dumps(entry, ensure_ascii=False) + "\n", encoding="utf-8")
+        assert project.run("build").code == 0
+        page = (project.dist / "structured.zh-Hans_en.html").read_text(encoding="utf-8")
+        assert (
+            '<span class="s" data-id="p011.s01">The first item is about '
+            '<a href="https://example.com/embodied">embodied intelligence</a>.</span>'
+        ) in page
+        items = json.loads((project.dist / "structured.qa.json").read_text(encoding="utf-8"))
+        edited = [i for i in items if i["id"] == "p011.s01"]
+        assert not [i for i in edited if i["check"].startswith("formatting")]
+        markdown = (project.dist / "structured.zh-Hant_en.md").read_text(encoding="utf-8")
+        assert "[embodied intelligence](https://example.com/embodied)" in markdown
+    finally:  # the module's other tests see the project as built, without this memory
+        if before is None:
+            memory.unlink(missing_ok=True)
+        else:
+            memory.write_bytes(before)
+        assert project.run("build").code == 0
 
 
 def test_outputs_setting_and_flag_pick_what_a_build_writes(published, tmp_path):

@@ -125,6 +125,24 @@ def test_a_quotation_over_two_segments_is_not_an_unpaired_quote():
     assert "spans segments" in flag.message
 
 
+def test_a_segment_is_one_sentence_even_when_its_inline_code_holds_a_full_stop():
+    from bilingual.document import Span, SpanKind
+
+    code = Paragraph(0, "运行x. Y即可。", spans=(Span(SpanKind.CODE, 2, 6),))  # 运行`x. Y`即可。
+    prepared = prepare(Document("d", "d.md", (code,)), GLOSSARY)
+    (segment,) = prepared.segments  # never split inside inline code
+    english = replace(segment, english="Run x. Y and done.", origin=Origin.MEMORY)
+    checked = check_document(replace(prepared, paragraphs=(replace(code, segments=(english,)),)))
+    assert [f.message for f in checked.segments[0].flags if f.check == "sentence-count"] == []
+
+
+@pytest.mark.parametrize("number", ["9" * 400, "九" * 400])
+def test_a_number_too_large_for_any_float_is_left_alone(number):
+    assert flags(f"融资{number}美元。", "It raised $5.", "number-mismatch") == []
+    (flag,) = flags("融资5美元。", f"It raised ${'9' * 400}.", "number-mismatch")
+    assert flag.message == "not in the English: 5美元"
+
+
 def test_number_mismatch_names_both_forms_and_their_values():
     (flag,) = flags("融资100亿美元。", "It raised $1 billion.", "number-mismatch")
     assert flag.message == (

@@ -122,6 +122,110 @@ def test_word_styles_runs_links_and_pictures(tmp_path):
     assert read[12].text == DOCX_PICTURE_ALT and read[12].image.data.startswith(b"\x89PNG")
 
 
+def word_file(path: Path, *paragraphs: str) -> Path:
+    """A Word file whose body is ``paragraphs`` (the inner XML of each w:p), as Word writes them."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for n, inner in enumerate(paragraphs):
+        document.element.body.insert(n, parse_xml(f"<w:p {w}>{inner}</w:p>"))
+    document.save(str(path))
+    return path
+
+
+def field(instruction: str, text: str) -> str:
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve">{instruction}</w:instrText></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{text}</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def font(name: str, text: str) -> str:
+    return f'<w:r><w:rPr><w:rFonts w:ascii="{name}"/></w:rPr><w:t>{text}</w:t></w:r>'
+
+
+def test_word_fields_link_out_and_table_of_contents_entries_do_not(tmp_path):
+    read = blocks(
+        word_file(
+            tmp_path / "fields.docx",
+            field(' HYPERLINK \\l "_Toc123" \\h \\* MERGEFORMAT ', "第一章 概述"),
+            field(' HYPERLINK "https://example.com/a" \\l "part" \\o "提示" ', "链接。"),
+            "<w:fldSimple w:instr=' HYPERLINK \"https://example.com/b\" '><w:r><w:t>另一个。</w:t>"
+            "</w:r></w:fldSimple>",
+        )
+    )
+    assert [spans_of(b) for b in read] == [
+        [],  # a place inside the document leads nowhere outside Word
+        [("link", "链接。", "https://example.com/a#part")],
+        [("link", "另一个。", "https://example.com/b")],
+    ]
+
+
+def test_monospace_fonts_are_code_and_monotype_corsiva_is_not(tmp_path):
+    read = blocks(
+        word_file(
+            tmp_path / "fonts.docx",
+            font("Monotype Corsiva", "花体字。") + font("DejaVu Sans Mono", "print(x)"),
+        )
+    )
+    assert spans_of(read[0]) == [("code", "print(x)", None)]
+
+
+def test_a_picture_in_a_word_text_box_is_read_once(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    from sources import png
+
+    (tmp_path / "chart.png").write_bytes(png())
+    document = docx.Document()
+    rid, _ = document.part.get_or_add_image(str(tmp_path / "chart.png"))
+    names = {
+        "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+        "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+        "v": "urn:schemas-microsoft-com:vml",
+    }
+    declared = " ".join(f'xmlns:{k}="{v}"' for k, v in names.items())
+    picture = (  # a picture as Word writes it inline, with its description
+        '<w:r><w:drawing><wp:inline><wp:docPr id="2" name="Picture 2" descr="框里的图"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:pic><pic:blipFill><a:blip r:embed="{rid}"/></pic:blipFill></pic:pic>'
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+    )
+    text_box = (
+        "<w:txbxContent><w:p><w:r><w:t>框里的话。</w:t></w:r></w:p>"
+        f"<w:p>{picture}</w:p></w:txbxContent>"
+    )
+    document.element.body.insert(
+        0,
+        parse_xml(  # Word: the text box as a shape, and a VML copy for older readers
+            f"<w:p {declared}><w:r><mc:AlternateContent>"
+            '<mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="1" name="Text Box 1"/>'
+            "<a:graphic><a:graphicData "
+            'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            f"<wps:wsp><wps:txbx>{text_box}</wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+            "</wp:anchor></w:drawing></mc:Choice>"
+            f"<mc:Fallback><w:pict><v:shape><v:textbox>{text_box}</v:textbox></v:shape></w:pict>"
+            "</mc:Fallback></mc:AlternateContent></w:r></w:p>"
+        ),
+    )
+    document.save(str(tmp_path / "box.docx"))
+    read = blocks(tmp_path / "box.docx")
+    assert [(b.kind, b.text) for b in read] == [
+        (Kind.PARAGRAPH, "框里的话。"),
+        (Kind.IMAGE, "框里的图"),
+    ]
+
+
 def test_a_word_file_resaved_by_libreoffice_reads_the_same(tmp_path):
     from sources import resave_with_libreoffice
 
@@ -179,6 +283,33 @@ def test_traditional_spans_follow_phrases_that_change_length():
     assert [text[s.start : s.end] for s in spans] == ["軟體"]
 
 
+def test_a_thematic_break_on_the_first_line_is_not_front_matter(tmp_path):
+    (tmp_path / "rule.md").write_text("-----\n\n正文。\n", encoding="utf-8")
+    read = blocks(tmp_path / "rule.md")
+    assert [(b.kind, b.text) for b in read] == [(Kind.RULE, ""), (Kind.PARAGRAPH, "正文。")]
+
+
+def test_word_text_no_output_can_hold_is_cleaned_by_the_rule_of_every_reader(tmp_path):
+    import docx
+
+    source = docx.Document()
+    paragraph = source.add_paragraph("甲\x85乙\x9b丙")  # XML holds C1 controls, noncharacters
+    paragraph.add_run("粗体\ufdd0字").bold = True
+    paragraph.add_run("。")
+    source.add_paragraph("\x9b")
+    source.save(str(tmp_path / "controls.docx"))
+    document = read_source(tmp_path / "controls.docx")
+    assert [(b.text, spans_of(b)) for b in document.paragraphs] == [
+        ("甲 乙丙粗体字。", [("strong", "粗体字", None)])  # next-line a space, the rest removed
+    ]
+    assert [c.message for c in document.cleaned] == [
+        "line 1, column 2: U+0085 (NEXT LINE) replaced by U+0020 (SPACE)",
+        "line 1, column 4: U+009B removed",
+        "line 1, column 7: U+FDD0 (noncharacter) removed",
+        "line 2, column 1: U+009B removed",
+    ]
+
+
 # --- bad structured input -------------------------------------------------------------------
 
 
@@ -190,8 +321,10 @@ def test_traditional_spans_follow_phrases_that_change_length():
         ("open.md", "---\ntitle: x\n\n# 标题\n", "open.md:1: front matter opened with '---'"),
         ("yaml.md", "---\ntitle: [x\ndate: 1\n---\n正文。\n", "yaml.md:2: front matter"),
         ("list.md", "---\n- a\n---\n正文。\n", "list.md:2: front matter must be"),
+        ("date.md", "---\ndate: 2024-13-45\n---\n正文。\n", "date.md:2: front matter: 2024-13"),
         ("pic.md", "正文。\n\n![图](missing/chart.png)\n", "pic.md:3: image missing/chart.png not"),
         ("pdf.md", "![图](chart.pdf)\n", "pdf.md:1: chart.pdf is not a PNG"),
+        ("long.md", f"正文。\n\n![图]({'长' * 100}.png)\n", "long.md:3: image 长长长"),
     ],
 )
 def test_bad_structured_sources_are_refused_in_one_line(tmp_path, name, content, message):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from bilingual.document import Document, Origin, Segment, TermHit
+from bilingual.document import Document, Kind, Origin, Segment, TermHit
 from bilingual.traditional import LANGUAGE_TAGS
 
 
@@ -142,16 +142,19 @@ def identity_of(name: str, edition: Edition, opencc: str | None, rows: Sequence[
     return f"bilingual:{name}:{edition.code}:{digest}"
 
 
-def _title(document: Document, edition: Edition) -> str:
-    """The document's title (its metadata, else its first paragraph), in the edition's script."""
+def titles(document: Document, edition: Edition) -> tuple[str, str]:
+    """The document's (Chinese, English) title, for every edition: its metadata's title (front
+    matter, Word's properties; no English), else its first heading's, else the file name."""
     if document.title:
-        return (document.traditional_title if edition.traditional else None) or document.title
-    if not document.paragraphs:
-        return document.name
-    first = document.paragraphs[0]
-    if edition.traditional and first.segments:
-        return "".join(s.traditional or s.source for s in first.segments).strip()
-    return first.text
+        return (document.traditional_title if edition.traditional else None) or document.title, ""
+    heading = next((p for p in document.paragraphs if p.kind is Kind.HEADING and p.segments), None)
+    if heading is None:
+        return document.name, ""
+    chinese = "".join(
+        (s.traditional if edition.traditional else s.source) or "" for s in heading.segments
+    )
+    english = " ".join(e for s in heading.segments if (e := (s.english or "").strip()))
+    return chinese.strip(), english
 
 
 def edition_table(document: Document, edition: Edition) -> EditionTable:
@@ -177,7 +180,7 @@ def edition_table(document: Document, edition: Edition) -> EditionTable:
         identity=identity_of(document.name, edition, opencc, rows),
         name=document.name,
         edition=edition,
-        title=_title(document, edition),
+        title=titles(document, edition)[0],
         source_path=document.source_path,
         model=model,
         opencc=opencc,

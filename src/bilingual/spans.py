@@ -1,7 +1,9 @@
-"""Inline spans as offsets: cut them to a slice, move them through text edits, join pieces.
+"""Inline spans as offsets: cut them to a slice, move them through text edits, join pieces
+and the spans a split left in two.
 
-Pure functions over ``document.Span`` shared by the stages that change text (glossary variants,
-segmentation, the Traditional conversion) and the writers that render formatting.
+Pure functions over ``document.Span`` shared by the readers that build spans, the stages that
+change text (glossary variants, segmentation, the Traditional conversion) and the writers that
+render formatting.
 """
 
 from __future__ import annotations
@@ -60,23 +62,24 @@ def join(pieces: Sequence[tuple[str, Sequence[Span]]], separator: str = "") -> t
     for n, (piece, piece_spans) in enumerate(pieces):
         if n and piece and text and not text[-1].isspace():
             text += separator
-        offset = len(text)
-        for span in piece_spans:
-            moved = span.shifted(offset)
-            joined = next(
-                (
-                    i
-                    for i, s in enumerate(spans)
-                    if s.kind is moved.kind and s.url == moved.url and not text[s.end :].strip()
-                ),
-                None,
-            )
-            if joined is not None and moved.start == offset:
-                spans[joined] = replace(spans[joined], end=moved.end)
-            else:
-                spans.append(moved)
+        spans += (span.shifted(len(text)) for span in piece_spans)
         text += piece
-    return text, tuple(spans)
+    return text, merged(spans, text)
+
+
+def merged(spans: Iterable[Span], text: str) -> tuple[Span, ...]:
+    """``spans`` of ``text`` with the same formatting (kind and URL) that ends where it starts
+    again, or with only white space between, as one span (Word's runs split a bold phrase, a
+    sentence edge splits a span); in rendering order."""
+    out: list[Span] = []
+    for span in nested(spans):
+        same = (s for s in out if s.kind is span.kind and s.url == span.url)
+        before = next((s for s in same if not text[s.end : span.start].strip()), None)
+        if before is None:
+            out.append(span)
+        else:
+            out[out.index(before)] = replace(before, end=max(before.end, span.end))
+    return tuple(nested(out))
 
 
 def nested(spans: Iterable[Span]) -> list[Span]:

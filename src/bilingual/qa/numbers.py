@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bilingual.document import Segment
-from bilingual.qa.verbatim import VERSION
+from bilingual.qa.verbatim import EMAIL, URL, VERSION
 
 if TYPE_CHECKING:
     from bilingual.qa import Context, Finding
@@ -86,10 +86,20 @@ def check(segment: Segment, context: Context) -> Iterator[Finding]:
 # --- shared -------------------------------------------------------------------------------------
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
-_URL = re.compile(
-    r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.IGNORECASE
-)
 _TIME = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?![\d:])")
+
+
+def _comparable(quantities: list[Quantity]) -> list[Quantity]:
+    """``quantities`` without those beyond what a float holds (a run of 400 digits): no text
+    means such a number, and comparing or printing one would overflow."""
+
+    def finite(value: float) -> bool:
+        try:
+            return math.isfinite(value)
+        except OverflowError:  # an integer too large for a float
+            return False
+
+    return [q for q in quantities if all(finite(v) for v in q.values)]
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
@@ -252,7 +262,7 @@ def chinese_quantities(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[
     text = text.translate(_FULLWIDTH)
     for start, end in skip:
         text = text[:start] + "\u25a1" * (end - start) + text[end:]
-    for pattern in (_URL, VERSION, _NOT_NUMBERS):
+    for pattern in (URL, EMAIL, VERSION, _NOT_NUMBERS):
         text = _blank(text, pattern)
     found: list[Quantity] = []
     for match in _DOUBLING.finditer(text):
@@ -270,7 +280,7 @@ def chinese_quantities(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[
         quantity = _number(text, match)
         if quantity:
             found.append(quantity)
-    return found
+    return _comparable(found)
 
 
 def _fraction(match: re.Match[str]) -> Quantity | None:
@@ -452,7 +462,7 @@ def _words_value(words: list[str]) -> float | None:
 def english_quantities(text: str) -> list[Quantity]:
     """Every number an English text states, with the values each form can mean."""
     text = text.translate(_FULLWIDTH)
-    for pattern in (_URL, VERSION):
+    for pattern in (URL, EMAIL, VERSION):
         text = _blank(text, pattern)
     found: list[Quantity] = []
 
@@ -485,7 +495,7 @@ def english_quantities(text: str) -> list[Quantity]:
     for match in re.finditer(r"[A-Za-z]+", words):
         word = match.group().lower()
         add(match, _ORDINALS.get(word) or _IMPLIED.get(word))
-    return found
+    return _comparable(found)
 
 
 def _plain_value(word: str) -> float | None:

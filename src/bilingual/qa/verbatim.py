@@ -18,16 +18,11 @@ if TYPE_CHECKING:
     from bilingual.qa import Context, Finding
 
 _RULES = {rule.name: rule.pattern for rule in KEEPS}
+URL = _RULES["url"]
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # 1.2.3, v1.2, iOS 17.4.1 (not GPT-3.5: a two-part number without v is a number)
 VERSION = re.compile(r"(?<![A-Za-z0-9.])(?:[vV]?\d+(?:\.\d+){2,}|[vV]\d+(?:\.\d+)+)(?!\.?\d)")
-_KINDS = (
-    ("URL", _RULES["url"]),
-    ("e-mail address", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
-    (
-        "version",
-        VERSION,
-    ),
-)
+_KINDS = (("URL", URL), ("e-mail address", EMAIL), ("version", VERSION))
 
 
 def check(segment: Segment, context: Context) -> Iterator[Finding]:

@@ -80,7 +80,6 @@ def decode_text(data: bytes, name: str) -> DecodedText:
 
 
 def decode_source(path: Path, data: bytes) -> DecodedText:
-    """``decode_text``, and binary data refused by the file's name."""
     """``decode_text``, binary data refused by the file's name, unsupported characters removed."""
     decoded = decode_text(data, str(path))
     if _looks_binary(decoded.text.encode("utf-8", "surrogatepass")):

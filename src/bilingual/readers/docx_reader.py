@@ -6,11 +6,13 @@ list numbering (its own or its style's) is a list item, ordered unless the level
 bullet; Quote, Intense Quote and Quotations are quotes; code styles (HTML Preformatted, Source
 Text, ...) are code. Runs give bold, italic, inline code (a code character style or a
 monospace font) and hyperlinks (``w:hyperlink`` and HYPERLINK fields). Tracked insertions count,
-deletions do not; a drawing's picture becomes a picture block with its description as alt text.
+deletions do not; a drawing's picture becomes a picture block with its description as alt text
+(a text box's pictures belong to the text box's own paragraphs).
 
 A block's ``index`` is the paragraph's 0-based number among the body's paragraphs (table cells
 and text boxes included, in reading order), so IDs are ``p{N}`` for the N-th paragraph. A table
-cell is one block (its paragraphs joined by line breaks), numbered by its first paragraph.
+cell is one block (its paragraphs joined by line breaks), numbered by its first paragraph; its
+pictures are blocks of the same cell. A picture is read once per package part.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bilingual.document import Document, Image, Kind, Paragraph, SpanKind
+from bilingual.document import Cleaned, Document, Image, Kind, Paragraph, SpanKind
 from bilingual.errors import InputError
+from bilingual.readers.clean import UNSUPPORTED, replacement
 from bilingual.readers.decode import file_date
-from bilingual.readers.images import ImageNames, embedded_image
+from bilingual.readers.images import DocumentImages, embedded_image
 from bilingual.readers.inline import InlineText
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -37,11 +40,38 @@ _SKIPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", MC + "Fallback", W 
 _HEADING = re.compile(r"^heading\s*(\d)$")
 _QUOTES = {"quote", "intense quote", "quotations", "block text", "block quote"}
 _CODE_STYLE = re.compile(r"code|preformatted|source text|verbatim|monospace|^macro", re.IGNORECASE)
-_MONOSPACE = re.compile(
-    r"courier|consolas|menlo|monaco|mono|source code|fira code|lucida console", re.IGNORECASE
+_MONOSPACE = re.compile(  # "Mono" as a word: DejaVu Sans Mono, not Monotype Corsiva
+    r"courier|consolas|menlo|monaco|\bmono(?:space|spaced)?\b|source code|fira code|lucida console",
+    re.IGNORECASE,
 )
-_HYPERLINK = re.compile(r'HYPERLINK\s+(?:\\[a-z]\s+)*"([^"]+)"', re.IGNORECASE)
+_HYPERLINK = re.compile(r"\s*HYPERLINK\b(.*)", re.IGNORECASE | re.DOTALL)
+_FIELD_PART = re.compile(r'\\(\S)|"([^"]*)"|([^\s"\\]+)')
+# \l location, \o tooltip, \t target frame; \* \@ \# formats (\* MERGEFORMAT)
+_SWITCHES_WITH_ARGUMENT = {"l", "o", "t", "*", "@", "#"}
 _LIST_DEPTH = re.compile(r"^list (?:bullet|number|continue)\s*(\d)$")
+
+
+def _field_link(instruction: str) -> str | None:
+    """The address of a HYPERLINK field (``HYPERLINK "https://..." [\\l "part"] [\\o "tip"]``), with
+    its location as a fragment; None for a place inside the document (``HYPERLINK \\l "_Toc1"``,
+    a table of contents' entry), which leads nowhere outside Word, and for any other field."""
+    match = _HYPERLINK.match(instruction)
+    if match is None:
+        return None
+    target = location = switch = None
+    for name, quoted, bare in _FIELD_PART.findall(match[1]):
+        if name:
+            switch = name.lower() if name.lower() in _SWITCHES_WITH_ARGUMENT else None
+            continue
+        value = quoted or bare
+        if switch == "l":
+            location = value
+        elif switch is None and target is None:
+            target = value
+        switch = None
+    if not target:
+        return None
+    return f"{target}#{location}" if location else target
 
 
 def _first_value(holders: list, tag: str) -> str | None:
@@ -63,6 +93,18 @@ def _on(element) -> bool | None:
 def _in_fallback(element) -> bool:
     """Inside ``mc:Fallback``: a copy of content ``mc:Choice`` holds (text boxes, drawings)."""
     return any(a.tag == MC + "Fallback" for a in element.iterancestors())
+
+
+def _in_text_box(element, top) -> bool:
+    """Inside a text box below ``top``: the text box's own paragraphs read it."""
+    if element is top:
+        return False
+    for ancestor in element.iterancestors():
+        if ancestor is top:
+            return False
+        if ancestor.tag == W + "txbxContent":
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -163,8 +205,18 @@ class _Reader:
         except (KeyError, NotImplementedError):
             numbering = None
         self.numbering = _Numbering(numbering)
-        self.names = ImageNames()
+        self.images = DocumentImages()
         self.rels = document.part.rels
+        self.cleaned: list[Cleaned] = []  # characters no output can hold, as they were removed
+
+    def _clean(self, text: str, line: int, column: int) -> str:
+        """``text`` without the characters no output can hold, by the rule every reader follows
+        (``readers.clean``); each is listed at ``line`` (the paragraph's number) and its column
+        there (``text`` starts at 0-based ``column``)."""
+        for match in UNSUPPORTED.finditer(text):
+            char = match.group()
+            self.cleaned.append(Cleaned(line, column + match.start() + 1, char, replacement(char)))
+        return UNSUPPORTED.sub(lambda m: replacement(m.group()), text)
 
     # --- runs ------------------------------------------------------------------------------
 
@@ -200,13 +252,14 @@ class _Reader:
     def _pictures(self, element, where: str) -> list[tuple[str, Image]]:
         found = []
         for drawing in element.iter(W + "drawing", V + "imagedata"):
-            if _in_fallback(drawing):
+            if _in_fallback(drawing) or _in_text_box(drawing, element):
                 continue
             if drawing.tag == V + "imagedata":
                 rid = drawing.get(R + "id")
                 alt = ""
             else:
-                blip = next(drawing.iter(A + "blip"), None)
+                blips = (b for b in drawing.iter(A + "blip") if not _in_text_box(b, drawing))
+                blip = next(blips, None)
                 rid = blip.get(R + "embed") if blip is not None else None
                 doc_pr = next(drawing.iter(WP + "docPr"), None)
                 alt = (
@@ -215,13 +268,17 @@ class _Reader:
             if not rid or rid not in self.rels or self.rels[rid].is_external:
                 continue
             part = self.rels[rid].target_part
-            name = str(part.partname).rsplit("/", 1)[-1]
-            found.append(
-                (alt, embedded_image(name, part.content_type, part.blob, where, self.names))
+            image = embedded_image(
+                str(part.partname), part.content_type, part.blob, where, self.images
             )
+            found.append((alt, image))
         return found
 
-    def paragraph_text(self, p, where: str) -> tuple[InlineText, list[tuple[str, Image]]]:
+    def paragraph_text(
+        self, p, where: str, number: int
+    ) -> tuple[InlineText, list[tuple[str, Image]]]:
+        """Paragraph ``p``'s text and spans, and its pictures (with their alt text); ``number``
+        is its 1-based number, the line of the characters cleaned."""
         text = InlineText()
         pictures: list[tuple[str, Image]] = []
         fields: list[dict] = []  # complex fields: {"instr": str, "shown": bool}
@@ -254,8 +311,7 @@ class _Reader:
                         fields.append({"instr": "", "shown": False})
                     elif kind == "separate" and fields:
                         fields[-1]["shown"] = True
-                        match = _HYPERLINK.search(fields[-1]["instr"])
-                        fields[-1]["url"] = match[1] if match else None
+                        fields[-1]["url"] = _field_link(fields[-1]["instr"])
                     elif kind == "end" and fields:
                         fields.pop()
                 elif tag == W + "instrText" and fields:
@@ -265,6 +321,7 @@ class _Reader:
             emit("".join(pieces), kinds, url)
 
         def emit(value: str, kinds: set[SpanKind], url: str | None) -> None:
+            value = self._clean(value, number, text.length)
             for kind in sorted(kinds):
                 text.open(kind)
             if url:
@@ -286,8 +343,7 @@ class _Reader:
                 if tag == W + "hyperlink":
                     walk(child, self._link(child) or link)
                 elif tag == W + "fldSimple":
-                    match = _HYPERLINK.search(child.get(W + "instr", ""))
-                    walk(child, match[1] if match else link)
+                    walk(child, _field_link(child.get(W + "instr", "")) or link)
                 elif tag == W + "r":
                     run(child, link)
                 else:  # w:ins, w:moveTo, w:sdt, w:sdtContent, w:smartTag, w:customXml, ...
@@ -353,7 +409,7 @@ class _Reader:
         for index, p in enumerate(paragraphs):
             where = f"{self.path}: paragraph {index + 1}"
             kind = self._kind(p)
-            inline, pictures = self.paragraph_text(p, where)
+            inline, pictures = self.paragraph_text(p, where, index + 1)
             in_cell = self._cell(p)
             if in_cell is not None:
                 cell, position = in_cell
@@ -383,9 +439,12 @@ class _Reader:
                 text, spans = inline.result()
                 if text:
                     blocks.append(Paragraph(index, text, spans=spans, **kind))
+            picture_cell = in_cell[1] if in_cell is not None else None
             for alt, image in pictures:
-                alt_text = " ".join(alt.split())
-                blocks.append(Paragraph(index, alt_text, kind=Kind.IMAGE, image=image))
+                alt_text = " ".join(self._clean(alt, index + 1, 0).split())
+                blocks.append(
+                    Paragraph(index, alt_text, kind=Kind.IMAGE, image=image, cell=picture_cell)
+                )
         return tuple(blocks)
 
 
@@ -402,7 +461,8 @@ def read(path: Path, data: bytes, name: str) -> Document:
         raise InputError(
             f"{path}: not a Word document ({reason}); save it as .docx from Word or LibreOffice"
         ) from None
-    blocks, cleaned = _clean_blocks(_Reader(document, path).read())
+    reader = _Reader(document, path)
+    blocks = reader.read()
     props = document.core_properties
     stamp = props.modified or props.created
     return Document(
@@ -412,24 +472,5 @@ def read(path: Path, data: bytes, name: str) -> Document:
         "utf-8",
         title=(props.title or "").strip() or None,
         date=stamp.date().isoformat() if stamp else file_date(path),
-        cleaned=cleaned,
+        cleaned=tuple(reader.cleaned),
     )
-
-
-def _clean_blocks(blocks: tuple[Paragraph, ...]) -> tuple[tuple[Paragraph, ...], tuple]:
-    """XML lets a Word file hold C1 controls and some noncharacters; like every reader, replace
-    them (here by U+FFFD, one for one, so inline spans keep their offsets) and list each, with
-    the paragraph number as its line."""
-    from dataclasses import replace
-
-    from bilingual.document import Cleaned
-    from bilingual.readers.clean import UNSUPPORTED
-
-    out, cleaned = [], []
-    for block in blocks:
-        if UNSUPPORTED.search(block.text):
-            for match in UNSUPPORTED.finditer(block.text):
-                cleaned.append(Cleaned(block.index + 1, match.start() + 1, match.group(), "\ufffd"))
-            block = replace(block, text=UNSUPPORTED.sub("\ufffd", block.text))
-        out.append(block)
-    return tuple(out), tuple(cleaned)

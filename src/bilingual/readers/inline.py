@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bilingual.document import Span, SpanKind
+from bilingual.spans import merged
 
 _BREAK = "\n"
 
@@ -65,7 +66,8 @@ class InlineText:
         self.close(kind)
 
     def result(self) -> tuple[str, tuple[Span, ...]]:
-        """The trimmed text, line breaks resolved, and the spans on it (outer first)."""
+        """The trimmed text, line breaks resolved, and the spans on it (outer first); touching
+        spans of one formatting (a bold phrase Word split into runs) are one."""
         raw = "".join(self.parts)
         new_offset = [0] * (len(raw) + 1)
         out: list[str] = []
@@ -100,5 +102,4 @@ class InlineText:
                 end -= 1
             if start < end:
                 spans.append(Span(s.kind, start, end, s.url))
-        spans.sort(key=lambda s: (s.start, -s.end))
-        return stripped, tuple(spans)
+        return stripped, merged(spans, stripped)

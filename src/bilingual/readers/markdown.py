@@ -19,9 +19,10 @@ from typing import Any
 from bilingual.document import Document, Kind, Paragraph, SpanKind
 from bilingual.errors import InputError
 from bilingual.readers.decode import decode_source, file_date
-from bilingual.readers.images import ImageNames, image_file
+from bilingual.readers.images import DocumentImages, image_file
 from bilingual.readers.inline import InlineText
 
+_OPENS_FRONT = re.compile(r"---[ \t]*\n")  # not "-----": a thematic break
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _INLINE_SPANS = {"em": SpanKind.EMPHASIS, "strong": SpanKind.STRONG, "link": SpanKind.LINK}
@@ -29,7 +30,7 @@ _INLINE_SPANS = {"em": SpanKind.EMPHASIS, "strong": SpanKind.STRONG, "link": Spa
 
 def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     """The front matter as a mapping, and the text with its lines blanked (lines keep numbers)."""
-    if not text.startswith("---"):
+    if not _OPENS_FRONT.match(text):
         return {}, text
     match = _FRONT.match(text)
     if match is None:
@@ -40,7 +41,7 @@ def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     import yaml
 
     try:
-        data = yaml.safe_load(match["body"] or "") or {}
+        data = yaml.load(match["body"] or "", Loader=_loader()) or {}
     except yaml.YAMLError as exc:
         # where the problem starts (an unclosed bracket), else where YAML noticed it
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -51,6 +52,24 @@ def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         raise InputError(f"{path}:2: front matter must be 'key: value' lines; fix the YAML")
     blank = "\n" * match.group(0).count("\n")
     return data, blank + text[match.end() :]
+
+
+def _loader() -> type:
+    """PyYAML's safe loader, with a date that is no date (2024-13-45) a YAML error at its line
+    rather than a bare ValueError."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_yaml_timestamp(self, node):
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError as exc:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{node.value} is not a date ({exc})", node.start_mark
+                ) from None
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+    return Loader
 
 
 def _date(value: Any) -> str | None:
@@ -72,7 +91,7 @@ class _Context:
 class _Reader:
     def __init__(self, path: Path):
         self.path = path
-        self.names = ImageNames()
+        self.images = DocumentImages()
         self.blocks: list[Paragraph] = []
         self.context = _Context()
         self.cell: tuple[int, int] | None = None  # inside a table cell: (row, column)
@@ -113,7 +132,7 @@ class _Reader:
             elif name == "image":
                 alt = "".join(c.content for c in child.children or [] if c.type == "text")
                 src = str(child.attrs.get("src", ""))
-                images.append((alt, image_file(src, self.path, self.where(line), self.names)))
+                images.append((alt, image_file(src, self.path, self.where(line), self.images)))
             elif name == "html_inline" and _BR.match(child.content):
                 text.line_break()
             # other inline HTML: the tag is left out, the text around it stays

@@ -92,16 +92,15 @@ def output_name(document: Document, writer: str, edition: Edition | None) -> str
     return f"{document.name}.{suffix}" if edition is None else edition.file_name(document, suffix)
 
 
+def _editions(writer: str) -> tuple[Edition | None, ...]:
+    """The editions a writer writes a file for: each, or (None,) for one file per document."""
+    return EDITIONS if WRITERS[writer].info.per_edition else (None,)
+
+
 def output_names(name: str, outputs: tuple[str, ...]) -> list[str]:
     """The file names a document called ``name`` gets in ``dist/``."""
-    names = []
-    for writer in outputs:
-        info = WRITERS[writer].info
-        if info.per_edition:
-            names += [f"{name}.{edition.code}_en.{info.suffix}" for edition in EDITIONS]
-        else:
-            names.append(f"{name}.{info.suffix}")
-    return names
+    named = Document(name, "", ())  # only the name makes a file name
+    return [output_name(named, writer, e) for writer in outputs for e in _editions(writer)]
 
 
 def targets(
@@ -116,8 +115,7 @@ def targets(
             for image in document.images:
                 copies[dist / assets_folder(document) / image.file_name] = image.data
         write = entry.load()
-        editions: tuple[Edition | None, ...] = EDITIONS if entry.info.per_edition else (None,)
-        for edition in editions:
+        for edition in _editions(name):
             out.append(
                 (
                     dist / output_name(document, name, edition),

@@ -1,5 +1,6 @@
 """What the readers' writers (Markdown, web page, EPUB) share: each block's text in both
-languages with its formatting, and the nesting of quotes and lists around each block."""
+languages with its formatting, where tables and their cells start, and the nesting of quotes and
+lists around each block."""
 
 from __future__ import annotations
 
@@ -89,6 +90,27 @@ def render_inline(
         if n + 1 < len(edges):
             out.append(emit_text(position, edges[n + 1]))
     return "".join(out)
+
+
+# --- tables ------------------------------------------------------------------------------
+
+
+def same_cell(previous: Paragraph | None, block: Paragraph | None) -> bool:
+    """Whether ``block`` is more of the table cell ``previous`` is in (a picture in the cell
+    after its text): one cell in the output, not a cell of its own."""
+    return (
+        previous is not None
+        and block is not None
+        and block.cell is not None
+        and previous.cell == block.cell
+    )
+
+
+def starts_table(previous: Paragraph | None, block: Paragraph) -> bool:
+    """Whether ``block`` is the first cell of a table (after other blocks, or another table)."""
+    if block.cell is None or same_cell(previous, block):
+        return False
+    return previous is None or previous.cell is None or block.cell == (0, 0)
 
 
 # --- nesting -----------------------------------------------------------------------------

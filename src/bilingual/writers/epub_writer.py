@@ -15,10 +15,10 @@ import zipfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from bilingual.document import Document
-from bilingual.editions import Edition
+from bilingual.document import Document, Image
+from bilingual.editions import Edition, titles
 from bilingual.writers import WriteOptions
-from bilingual.writers.html_render import absolute, article_html, headings, titles
+from bilingual.writers.html_render import absolute, article_html, headings
 
 CSS = """
 body { line-height: 1.7; }
@@ -44,11 +44,16 @@ th, td { border: 1px solid #ccc; padding: .2em .4em; vertical-align: top; text-a
 CHAPTER = "article.xhtml"
 
 
+def _pictures(document: Document) -> list[Image]:
+    """The document's pictures, each once however often it is shown."""
+    return list({image.file_name: image for image in document.images}.values())
+
+
 def _image_paths(document: Document) -> dict[str, str]:
     """Each picture's path in the book: ASCII names, which every reading system and EPUBCheck
     accept (a source's picture may be called 图表 1.png)."""
     paths = {}
-    for n, image in enumerate(document.images, start=1):
+    for n, image in enumerate(_pictures(document), start=1):
         suffix = PurePosixPath(image.file_name).suffix.lower()
         paths[image.file_name] = f"images/image{n:03d}{suffix}"
     return paths
@@ -126,7 +131,7 @@ def build_epub(document: Document, edition: Edition) -> bytes:
     )
     book.add_item(style)
     paths = _image_paths(document)
-    for n, image in enumerate(document.images, start=1):
+    for n, image in enumerate(_pictures(document), start=1):
         book.add_item(
             epub.EpubImage(
                 uid=f"image{n}",

@@ -10,6 +10,7 @@ attributes, closed empty elements), so the EPUB can use it as it is.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from html import escape
 
@@ -23,6 +24,8 @@ from bilingual.writers.blocks import (
     english_pieces,
     joined,
     render_inline,
+    same_cell,
+    starts_table,
 )
 
 ImageSource = Callable[[Image], str]
@@ -80,12 +83,20 @@ def _pair(
 
 
 def anchor(paragraph: Paragraph) -> str:
+    """A block's ``id``: its first segment's ID; ``b{line}`` for a block without text (a picture
+    without alt text), which ``article_html`` numbers on when a line has several."""
     return paragraph.segments[0].id if paragraph.segments else f"b{paragraph.index + 1:03d}"
 
 
 def block_html(
-    paragraph: Paragraph, edition: Edition, image_source: ImageSource, links: LinkFilter = bool
+    paragraph: Paragraph,
+    edition: Edition,
+    image_source: ImageSource,
+    links: LinkFilter = bool,
+    ident: str | None = None,
 ) -> str:
+    """One block's HTML; ``ident`` is its ``id`` (default: ``anchor(paragraph)``)."""
+    ident = ident or anchor(paragraph)
     lang = edition.code
     kind = paragraph.kind
     if kind is Kind.HTML and _COMMENTS.fullmatch(paragraph.text):
@@ -113,27 +124,34 @@ def block_html(
             if chinese
             else ""
         )
-        return f'<figure id="{anchor(paragraph)}">{picture}{caption}</figure>'
+        return f'<figure id="{ident}">{picture}{caption}</figure>'
     if kind is Kind.TABLE_CELL:  # stacked: a cell is too narrow to split
         english_part = f'<p lang="en">{english}</p>' if english else ""
         return f'<div class="cell"><p lang="{lang}">{chinese}</p>{english_part}</div>'
     tag = f"h{paragraph.level}" if kind is Kind.HEADING else "p"
-    return _pair(tag, chinese, english, lang, kind.value, anchor(paragraph))
+    return _pair(tag, chinese, english, lang, kind.value, ident)
 
 
 def _table(previous: Paragraph | None, block: Paragraph | None) -> tuple[str, str]:
     """The table markup between two blocks: (to close before the block's containers change,
-    to open after): a table's end, a table's start, a new row."""
+    to open after): a cell's, a row's and a table's end and start. The blocks of one cell (its
+    text, its pictures) share the cell."""
+    if same_cell(previous, block):
+        return "", ""
     before = previous.cell if previous is not None else None
     cell = block.cell if block is not None else None
-    starts = cell is not None and (before is None or cell == (0, 0))
+    starts = block is not None and starts_table(previous, block)
     close = open_ = ""
-    if before is not None and (cell is None or starts):
-        close = "</tr></tbody></table>" if before[0] else "</tr></thead></table>"
+    if before is not None:
+        close = "</th>" if before[0] == 0 else "</td>"
+        if cell is None or starts:
+            close += "</tr></tbody></table>" if before[0] else "</tr></thead></table>"
     if starts and cell is not None:
         open_ = "<table><thead><tr>" if cell[0] == 0 else "<table><tbody><tr>"
     elif cell is not None and before is not None and before[0] != cell[0]:
         open_ = "</tr></thead><tbody><tr>" if before[0] == 0 else "</tr><tr>"
+    if cell is not None:
+        open_ += "<th>" if cell[0] == 0 else "<td>"
     return close, open_
 
 
@@ -162,6 +180,7 @@ def article_html(
     addresses to keep (the others' text stays, unlinked)."""
     out: list[str] = []
     previous: Paragraph | None = None
+    anchors: Counter[str] = Counter()
     for closing, opening, block in containers(document.paragraphs):
         end_table, start_table = _table(previous, block)
         out += [end_table] if end_table else []
@@ -170,26 +189,13 @@ def article_html(
             break
         out += [_open(c, block) for c in opening]
         out += [start_table] if start_table else []
-        html = block_html(block, edition, image_source, links)
-        if block.cell is not None:
-            tag = "th" if block.cell[0] == 0 else "td"
-            html = f"<{tag}>{html}</{tag}>"
-        out.append(html)
+        ident = anchor(block)
+        anchors[ident] += 1
+        if anchors[ident] > 1:  # pictures without alt text on one line: b005, b005-2, ...
+            ident = f"{ident}-{anchors[ident]}"
+        out.append(block_html(block, edition, image_source, links, ident))
         previous = block
     return "\n".join(out)
-
-
-def titles(document: Document, edition: Edition) -> tuple[str, str]:
-    """(Chinese, English) title: the metadata's title, else the first heading's."""
-    if document.title:
-        return (document.traditional_title if edition.traditional else None) or document.title, ""
-    heading = next((p for p in document.paragraphs if p.kind is Kind.HEADING and p.segments), None)
-    if heading is None:
-        return document.name, ""
-    return (
-        joined(chinese_pieces(heading, edition), "")[0],
-        joined(english_pieces(heading), " ")[0],
-    )
 
 
 def headings(document: Document, edition: Edition) -> list[tuple[int, str, str]]:

@@ -14,9 +14,9 @@ from html import escape
 from pathlib import Path
 
 from bilingual.document import Document, Image
-from bilingual.editions import Edition
+from bilingual.editions import Edition, titles
 from bilingual.writers import WriteOptions
-from bilingual.writers.html_render import article_html, titles
+from bilingual.writers.html_render import article_html
 
 CSS = """
 :root { --muted: #4a4a4a; --rule: #d0d0d0; --accent: #0b57d0; }

@@ -18,7 +18,13 @@ from urllib.parse import quote
 from bilingual.document import Document, Image, Kind, Paragraph, Span, SpanKind
 from bilingual.editions import Edition
 from bilingual.writers import WriteOptions, assets_folder
-from bilingual.writers.blocks import chinese_pieces, english_pieces, joined, render_inline
+from bilingual.writers.blocks import (
+    chinese_pieces,
+    english_pieces,
+    joined,
+    render_inline,
+    starts_table,
+)
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|&#])")
 _LINE_START = re.compile(r"^(\s*)(?:([>+\-=])|(\d+)([.)]))")
@@ -149,7 +155,7 @@ def _units(paragraphs: Sequence[Paragraph]) -> Iterator[tuple[Paragraph, list[Pa
     """Blocks, with each table's run of cells as one unit: (first block, its cells)."""
     cells: list[Paragraph] = []
     for paragraph in paragraphs:
-        if cells and (paragraph.cell is None or paragraph.cell == (0, 0)):
+        if cells and (paragraph.cell is None or starts_table(cells[-1], paragraph)):
             yield cells[0], cells
             cells = []
         if paragraph.cell is not None:
@@ -160,18 +166,30 @@ def _units(paragraphs: Sequence[Paragraph]) -> Iterator[tuple[Paragraph, list[Pa
         yield cells[0], cells
 
 
-def _table_lines(cells: list[Paragraph], edition: Edition) -> list[str]:
-    """A GitHub table: each cell's Chinese, a line break, its English."""
-    rows: dict[int, dict[int, str]] = {}
+def _cell_text(document: Document, block: Paragraph, edition: Edition) -> str:
+    """A block in a table cell, on one line: its Chinese, a line break, its English; a
+    picture, and under it its English alt text."""
+    chinese, english = _texts(block, edition)
+    if block.kind is Kind.IMAGE and block.image is not None:
+        alt = escape(joined(chinese_pieces(block, edition), "")[0])
+        chinese = f"![{alt}]({image_reference(document, block.image)})"
+        english = f"*{english}*" if english else ""
+    return "<br>".join(part for part in (chinese, english) if part)
+
+
+def _table_lines(document: Document, cells: list[Paragraph], edition: Edition) -> list[str]:
+    """A GitHub table; the blocks of one cell (its text, its pictures) share the cell."""
+    rows: dict[int, dict[int, list[str]]] = {}
     for cell in cells:
-        chinese, english = _texts(cell, edition)
         assert cell.cell is not None
         row, column = cell.cell
-        rows.setdefault(row, {})[column] = f"{chinese}<br>{english}" if english else chinese
+        text = _cell_text(document, cell, edition)
+        rows.setdefault(row, {}).setdefault(column, []).extend([text] if text else [])
     width = max(max(row) + 1 for row in rows.values())
     lines = []
     for n, row in enumerate(sorted(rows)):
-        lines.append("| " + " | ".join(rows[row].get(c, "") for c in range(width)) + " |")
+        texts = ["<br>".join(rows[row].get(c, [])) for c in range(width)]
+        lines.append("| " + " | ".join(texts) + " |")
         if n == 0:
             lines.append("|" + " --- |" * width)
     return lines
@@ -195,7 +213,7 @@ def render_markdown(document: Document, edition: Edition) -> str:
         rest = " " * len(first)
         quote_prefix = "> " * paragraph.quote
         lines: list[str] = []
-        units = [_table_lines(cells, edition)] if cells else None
+        units = [_table_lines(document, cells, edition)] if cells else None
         for n, block in enumerate(units or _block_lines(document, paragraph, edition)):
             if n:
                 lines.append(quote_prefix.rstrip())
