@@ -271,7 +271,25 @@ def test_stripped_properties_and_a_new_name_still_import_only_the_real_edit(buil
     doc.strip_properties()  # Google-Docs-style export: the visible line is all that is left
     doc.save(built.root / f"Copy of {NAME}.zh-Hans_en.docx")
     out = imported(built, f"Copy of {NAME}.zh-Hans_en.docx")
-    assert "1 edited, 47 unchanged" in out
+    assert "1 edited, 47 unchanged" in out and "not known to this project" not in out
+
+
+SPACED = "my article"  # file names people give: spaces and all
+
+
+def test_an_article_whose_name_has_a_space_is_known_by_its_identity(project):
+    seeds = project.root / "seeds"
+    (seeds / f"{NAME}.txt").rename(seeds / f"{SPACED}.txt")
+    assert project.run("build").code == 0, "build failed"
+    edition = f"dist/{SPACED}.zh-Hans_en.docx"
+    out = imported(project, edition)  # untouched: its own header line is not an editor's text
+    assert "0 edited, 48 unchanged" in out and "text outside the table" not in out
+    doc = WordDocx(project.root / edition)
+    doc.set_cell("p003.s01", 2, run(EDIT))
+    doc.strip_properties()  # only the visible line names the edition
+    doc.save(project.root / "returned.docx")  # and its file name says nothing
+    out = imported(project, "returned.docx")
+    assert "1 edited, 47 unchanged" in out and "not known to this project" not in out
 
 
 def test_with_every_identity_gone_only_english_never_written_counts_as_edited(built):

@@ -175,6 +175,17 @@ def test_a_translators_note_is_kept_and_ours_are_not_reimported(built):
     assert entry["english"] is None and entry["notes"] == ["Source quotes Weibo; keep the tense."]
 
 
+def test_an_article_whose_name_has_a_space_comes_back_under_any_file_name(project):
+    seeds = project.root / "seeds"
+    (seeds / f"{NAME}.txt").rename(seeds / "my article.txt")
+    assert project.run("export", "xliff").code == 0
+    exported = project.root / "dist" / "my article.zh-Hans_en.xlf"
+    cat_edit(exported, project.root / "back.xlf", {"p003.s01": EDIT})  # saved as another name
+    out = imported(project, "back.xlf")
+    assert "1 edited, 47 unchanged, 0 refused" in out and "not known to this project" not in out
+    assert memory(project)[CHINESE_P003]["english"] == EDIT
+
+
 def test_the_base_inside_the_file_serves_when_the_project_state_is_lost(built):
     export(built, "--xliff-version", "1.2")
     cat_edit(built.root / XLF, built.root / "back.xlf", {"p003.s01": EDIT})
