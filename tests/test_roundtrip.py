@@ -396,6 +396,42 @@ def test_what_libreoffice_saves_in_other_formats_is_refused_clearly(built, tmp_p
     assert "save it as Word .docx" in imported(built, "renamed.docx", code=2)
 
 
+def _damage(path: Path, part: str, how: str) -> None:
+    """Damage one member of a zip in place: its deflate stream, its compression method (one
+    zipfile does not know), or its encryption flag (a password-protected member)."""
+    import struct
+    import zipfile
+
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    if how == "deflate":
+        name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+        start = info.header_offset + 30 + name_length + extra_length
+        data[start : start + 8] = b"\xff" * 8  # a block of the reserved type 3
+    else:
+        central = data.find(b"PK\x01\x02")
+        while data[central + 46 : central + 46 + len(part)] != part.encode():
+            central = data.find(b"PK\x01\x02", central + 1)
+        if how == "method":
+            struct.pack_into("<H", data, central + 10, 97)  # WavPack
+        else:
+            flags = struct.unpack_from("<H", data, central + 8)[0]
+            struct.pack_into("<H", data, central + 8, flags | 1)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["deflate", "method", "encrypted"])
+def test_a_damaged_docx_is_one_line_and_the_other_files_still_import(built, how):
+    word_edit(built, HANS, "good.docx", p003_s01=EDIT)
+    damaged = Path(word_edit(built, HANS, "damaged.docx", p004_s01=OTHER))
+    _damage(built.root / damaged, "word/document.xml", how)
+    out = imported(built, "damaged.docx", "good.docx", code=2)
+    assert "damaged.docx: damaged DOCX" in out and "save it again" in out
+    assert "1 edited, 47 unchanged" in out
+    assert list(memory(built)) == ["p003.s01"]
+
+
 def test_a_password_protected_docx_says_remove_the_password(built):
     from msoffcrypto.format.ooxml import OOXMLFile  # encrypts as Word does (ECMA-376 agile)
 

@@ -7,8 +7,10 @@ cannot parse, and whose table API misses rows and cells wrapped in content contr
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -34,6 +36,18 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODF_TEXT = b"application/vnd.oasis.opendocument.text"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOCUMENT_REL = "/officeDocument"
+# What reading a damaged member raises: a bad CRC or header, a corrupted deflate (zlib) or LZMA
+# stream, a compression method zipfile does not know, an encrypted member (RuntimeError).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    RuntimeError,
+)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
@@ -82,7 +96,7 @@ class _Package:
             raise InputError(f"{self.path}: part {name} is {info.file_size} bytes; refused")
         try:
             return self.zip.read(name)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except _DAMAGED as exc:
             raise InputError(f"{self.path}: damaged DOCX ({exc}); save it again") from None
 
     def xml(self, name: str) -> etree._Element | None:
