@@ -362,6 +362,28 @@ def test_merged_cells_and_changed_rows_are_refused_by_id(built):
     assert list(memory(built)) == ["p006.s01"]
 
 
+def test_characters_no_output_can_hold_refuse_their_row_and_the_rest_imports(built):
+    def symbol(code: str) -> str:
+        return f'<w:r><w:sym w:font="Arial" w:char="{code}"/></w:r>'
+
+    doc = WordDocx(built.root / HANS)
+    doc.set_cell("p003.s01", 2, run("A lone surrogate") + symbol("D800") + run("."))
+    doc.set_cell("p004.s01", 2, run("A bell") + symbol("0007") + run("."))
+    doc.set_cell("p005.s01", 2, run("No such code point") + symbol("FFFFFFFF") + run("."))
+    doc.set_cell("p006.s01", 2, run(OTHER))
+    doc.append_paragraph("p006.s01", 3, run("An escape") + symbol("001B"))
+    doc.set_cell("p007.s01", 2, run(EDIT))
+    doc.save(built.root / "odd.docx")
+    out = imported(built, "odd.docx", code=2)
+    assert "odd.docx: p003.s01: the English holds U+D800 (lone surrogate)" in out
+    assert "odd.docx: p004.s01: the English holds U+0007" in out
+    assert "odd.docx: p006.s01: a note holds U+001B (ESCAPE)" in out
+    assert "2 edited, 43 unchanged, 3 refused" in out
+    entries = memory(built)
+    assert entries["p005.s01"]["english"] == "No such code point."
+    assert entries["p007.s01"]["english"] == EDIT and list(entries) == ["p005.s01", "p007.s01"]
+
+
 def test_an_emptied_english_cell_is_refused(built):
     word_edit(built, HANS, "empty.docx", p003_s01="")
     assert "p003.s01: English cell is empty" in imported(built, "empty.docx", code=2)

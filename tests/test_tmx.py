@@ -133,6 +133,14 @@ def test_import_takes_exact_pairs_with_any_language_code_spelling(project):
     )
 
 
+def test_characters_no_output_can_hold_are_not_taken(project):
+    units = tu("zh-CN", "下一行。", "en", "Next&#x85;line.") + tu("zh-CN", "你好。", "en", "Hello.")
+    (project.root / "odd.tmx").write_text(foreign_tmx(units), encoding="utf-8")
+    out = run(project, "tm", "import", "odd.tmx")
+    assert "1 taken, 1 skipped (1 characters no output can hold)" in out
+    assert list(memory(project)) == ["你好。"]
+
+
 def test_an_entry_with_other_english_is_a_conflict_never_overwritten(project):
     (project.root / "a.tmx").write_text(
         foreign_tmx(tu("zh-CN", CHINESE_P003, "en", "First.")), encoding="utf-8"

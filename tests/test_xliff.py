@@ -92,6 +92,9 @@ def test_round_trip_export_edit_in_a_cat_tool_import_build(built, version):
         ('He wrote <ph id="1"/> on Weibo.', '<ph id="1"/>'),
         ('He wrote <sc id="2"/>on Weibo.', None),  # a paired code's start: dropped, text kept
         ('He wrote <cp hex="0007"/> on Weibo.', "U+0007"),
+        ('He wrote <cp hex="FDD0"/> on Weibo.', "U+FDD0 (noncharacter)"),
+        ('He wrote <cp hex="110000"/> on Weibo.', "cp hex='110000'"),
+        ('He wrote<cp hex="000D"/>on Weibo.', None),  # a line break: a space, as in the DOCX
     ],
 )
 def test_inline_codes_never_reach_the_english(built, fragment, code):

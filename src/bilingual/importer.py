@@ -38,6 +38,7 @@ from bilingual.editions import (
 from bilingual.errors import InputError
 from bilingual.glossary import Glossary
 from bilingual.memory import Entry, TranslationMemory
+from bilingual.readers.clean import UNSUPPORTED, describe
 from bilingual.returns import ReturnedFile, ReturnedRow, is_lock_file, read_returned
 from bilingual.settings import Settings
 
@@ -198,6 +199,8 @@ class _Import:
             self.refuse(path, row, "row appears twice")
         elif row.tracked and self.tracked == "refuse":
             self.refuse(path, row, "tracked changes not yet accepted or rejected (review them)")
+        elif unsupported := _unsupported(row):
+            self.refuse(path, row, unsupported)
         else:
             return True
         return False
@@ -354,6 +357,20 @@ class _Import:
         if entry is None:
             entry = Entry(source, None, rows[0].row.id, path.name, self.now)
         self.memory.put(entry.with_notes(tuple(new)))
+
+
+def _unsupported(row: ReturnedRow) -> str | None:
+    """Why a row's English or notes cannot be taken: characters no output can hold (the rule
+    sources are read by, ``readers.clean``), from any format; None when there are none."""
+    for what, texts in (
+        ("the English", (row.english,)),
+        ("a note", (row.notes_cell or "", *row.remarks)),
+    ):
+        found = dict.fromkeys(c for text in texts for c in UNSUPPORTED.findall(text))
+        if found:
+            listed = ", ".join(describe(c) for c in found)
+            return f"{what} holds {listed}, which no output can hold; remove it"
+    return None
 
 
 def _by_source(judged: Iterable[_Judged]) -> dict[str, list[_Judged]]:

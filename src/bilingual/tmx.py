@@ -32,6 +32,7 @@ from bilingual.editions import normal_space
 from bilingual.errors import InputError
 from bilingual.languages import ENGLISH, SIMPLIFIED, TAGS, describe, role
 from bilingual.memory import Entry, TranslationMemory
+from bilingual.readers.clean import UNSUPPORTED
 from bilingual.settings import Settings
 from bilingual.xml_input import TMX, flatten, local, release, stream, text_of
 
@@ -212,6 +213,9 @@ class _TmxImport:
         key, text = chinese.text.strip(), normal_space(target.text)
         if not key or not text:
             self.summary.skipped["empty"] += 1
+            return
+        if UNSUPPORTED.search(key) or UNSUPPORTED.search(text):  # the import's rule, every format
+            self.summary.skipped["characters no output can hold"] += 1
             return
         self.take(tu, key, text)
 

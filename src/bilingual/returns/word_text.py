@@ -88,13 +88,17 @@ _SYMBOL.update(
 
 
 def symbol_char(font: str | None, code: str | None) -> str:
-    """The character a ``w:sym`` shows: Symbol-font codes mapped to Unicode, others as given."""
+    """The character a ``w:sym`` shows: Symbol-font codes mapped to Unicode, others as given;
+    nothing for a code that is no code point. (Whether an output can hold it is the import's
+    question, asked of every format alike.)"""
     try:
         value = int(code or "", 16)
     except ValueError:
         return ""
+    if not 0 <= value <= 0x10FFFF:
+        return ""
     if (font or "").strip().lower() == "symbol":
-        return _SYMBOL.get(value - 0xF000 if value >= 0xF000 else value, chr(value))
+        return _SYMBOL.get(value - 0xF000 if value >= 0xF000 else value) or chr(value)
     if 0xF000 <= value <= 0xF0FF:  # another symbol font's private code: its Latin-1 character
         return chr(value - 0xF000)
     return chr(value)
