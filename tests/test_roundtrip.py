@@ -303,6 +303,19 @@ def test_with_every_identity_gone_only_english_never_written_counts_as_edited(bu
     assert list(memory(built)) == ["p003.s01"]
 
 
+def test_a_broken_glossary_stops_only_the_files_that_need_the_source(built):
+    word_edit(built, HANS, "alice.docx", p003_s01=EDIT)  # has its base: no glossary needed
+    doc = WordDocx(built.root / HANS)
+    doc.set_cell("p004.s01", 2, run(OTHER))
+    doc.strip_properties()
+    doc.strip_visible_identity()  # no base: judged against the source, read with the glossary
+    doc.save(built.root / f"{NAME}.zh-Hans_en (2).docx")
+    (built.root / "glossary" / "broken.yaml").write_text("terms: [\n", encoding="utf-8")
+    out = imported(built, "alice.docx", f"{NAME}.zh-Hans_en (2).docx", code=2)
+    assert "glossary/broken.yaml:2: YAML syntax error" in out
+    assert "1 edited, 47 unchanged" in out and list(memory(built)) == ["p003.s01"]
+
+
 def test_the_project_state_lost_falls_back_on_the_base_inside_the_file(built):
     word_edit(built, HANT, "edited.docx", p003_s01=EDIT)
     shutil.rmtree(built.root / ".bilingual")

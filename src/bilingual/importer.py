@@ -129,14 +129,29 @@ class _Judged:
 class _Import:
     """One import command: the memory, the edition store and the running summary."""
 
-    def __init__(self, settings: Settings, glossary: Glossary, tracked: str):
-        self.settings, self.glossary, self.tracked = settings, glossary, tracked
+    def __init__(self, settings: Settings, tracked: str):
+        self.settings, self.tracked = settings, tracked
+        self._glossary: Glossary | None = None
         self.memory = TranslationMemory(settings.tm)
         self.store = EditionStore(settings.state)
         self.summary = Summary()
         self._written: Written | None = None
         self.taken: dict[str, str] = {}  # sentence -> English taken in this import
         self.now = datetime.now(UTC).replace(microsecond=0).isoformat()
+
+    def glossary(self) -> Glossary:
+        """The project's glossary, read when first needed: only a file without a base is
+        judged against the current source, which is prepared with it."""
+        if self._glossary is None:
+            from bilingual.glossary_file import load_glossary
+
+            glossary = self.settings.glossary
+            self._glossary = (
+                load_glossary(glossary, cache_dir=self.settings.state)
+                if glossary.exists()
+                else Glossary()
+            )
+        return self._glossary
 
     def history(self) -> Written:
         if self._written is None:
@@ -270,7 +285,7 @@ class _Import:
                 f"{returned.path}: the source of this edition ({self.settings.seeds}/{name}.*) "
                 "is gone; nothing imported"
             )
-        document = prepare(read_source(source), self.glossary)
+        document = prepare(read_source(source), self.glossary())
         if returned.edition.traditional:
             document = convert_document(document, self.settings.traditional)
         return document
@@ -404,17 +419,11 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 
 def import_files(paths: list[Path], settings: Settings, tracked_changes: str = "accept") -> Summary:
-    from bilingual.glossary_file import load_glossary
     from bilingual.pipeline import build_lock
 
-    glossary = (
-        load_glossary(settings.glossary, cache_dir=settings.state)
-        if settings.glossary.exists()
-        else Glossary()
-    )
     files, notices = expand(paths)
     with build_lock(settings.state):
-        run = _Import(settings, glossary, tracked_changes)
+        run = _Import(settings, tracked_changes)
         run.summary.notices.extend(notices)
         before = dict(run.memory.entries)
         for path in files:
