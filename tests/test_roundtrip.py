@@ -248,18 +248,25 @@ def test_text_in_content_controls_fields_smart_tags_and_symbols_is_kept(built):
 
 
 def test_an_insertion_with_a_paragraph_break_and_a_deleted_mark(built):
+    """Enter typed in review mode inserts a paragraph mark (a new line: a space) and a new
+    paragraph; a deleted paragraph mark joins two paragraphs into one."""
+
+    def mark(kind: str, ident: int) -> str:
+        change = f'<w:{kind} w:id="{ident}" w:author="E" w:date="2026-11-27T10:00:00Z"/>'
+        return f"<w:pPr><w:rPr>{change}</w:rPr></w:pPr>"
+
     doc = WordDocx(built.root / HANS)
     doc.set_cell(
         "p003.s01",
         2,
-        run("First half")
-        + '<w:pPr><w:rPr><w:del w:id="7" w:author="E" w:date="2026-11-27T10:00:00Z"/></w:rPr>'
-        "</w:pPr>",
-        run(" joined."),
+        mark("del", 7) + run("First half"),
+        mark("ins", 8) + run(" joined."),
+        ins(run("A new paragraph.")),
     )
     doc.save(built.root / "mark.docx")
-    imported(built, "mark.docx")
-    assert memory(built)["p003.s01"]["english"] == "First half joined."
+    out = imported(built, "mark.docx")
+    assert "1 edited, 47 unchanged" in out and "1 rows with tracked changes" in out
+    assert memory(built)["p003.s01"]["english"] == "First half joined. A new paragraph."
 
 
 # --- what office software does to a file --------------------------------------------------------
