@@ -171,8 +171,3 @@ def _code_point(element: etree._Element, result: InlineText) -> str:
     except (ValueError, OverflowError):
         result.bad_characters.append(f"cp hex={element.get('hex')!r}")
         return ""
-
-
-def has_han(text: str) -> bool:
-    """Whether ``text`` holds a Chinese character (CJK ideograph)."""
-    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)

@@ -33,6 +33,7 @@ from bilingual.errors import InputError
 from bilingual.languages import ENGLISH, describe, role
 from bilingual.languages import SIMPLIFIED as ZH
 from bilingual.returns import ReturnedFile, ReturnedRow
+from bilingual.translate import has_chinese
 from bilingual.writers.xliff_writer import (
     BASE_FIELDS,
     BASE_GROUP,
@@ -47,7 +48,6 @@ from bilingual.xml_input import (
     XLIFF2,
     InlineText,
     flatten,
-    has_han,
     local,
     namespace,
     release,
@@ -205,7 +205,7 @@ class _Reader:
             source, target = unit.source, unit.target
             english = target.text if target is not None else ""
             not_translated = not normal_space(english) or (
-                normal_space(english) == normal_space(source.text) and has_han(source.text)
+                normal_space(english) == normal_space(source.text) and has_chinese(source.text)
             )
             problem = None
             if not unit.id:
