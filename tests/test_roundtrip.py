@@ -495,6 +495,25 @@ def test_a_docx_that_is_not_a_bilingual_edition_is_refused_and_lock_files_skippe
     assert "0 edited, 96 unchanged" in result.out
 
 
+def test_a_folder_of_returned_files_is_imported_whole(built):
+    from cat_files import XLF, cat_edit
+
+    returned = built.root / "returned"
+    returned.mkdir()
+    word_edit(built, HANS, "returned/alice.docx", p003_s01=EDIT)
+    word_edit(built, HANT, "returned/bob.docx", p004_s01=OTHER)
+    assert built.run("export", "xliff").code == 0
+    cat_edit(built.root / XLF, returned / "carol.xlf", {"p002.s02": "Carol's English."})
+    shutil.copy(built.root / HANS, returned / "~$alice.docx")  # Word's lock file beside it
+    (returned / "notes.txt").write_text("not an edition", encoding="utf-8")
+    out = imported(built, "returned/")
+    assert "3 edited, 141 unchanged, 0 refused, 0 conflicts" in out
+    assert "returned/~$alice.docx: Word's lock file, not an edition; skipped" in out
+    assert set(memory(built)) == {"p002.s02", "p003.s01", "p004.s01"}
+    (built.root / "nothing").mkdir()
+    assert "nothing: no edition to import in this folder" in imported(built, "nothing", code=2)
+
+
 # --- editors' other words -----------------------------------------------------------------------
 
 
