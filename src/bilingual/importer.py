@@ -10,8 +10,9 @@ project's edition store by the identity the file carries, else in the file itsel
 - the memory is keyed by the Simplified sentence, so an edit of one occurrence of a repeated
   sentence serves all of them, and untouched repeats are not conflicts.
 Files can therefore be imported in any order, in one command or several, any number of times.
-Rows that cannot be read safely (merged cells, changed ID or Chinese, added, duplicated) are
-refused by ID; editors' comments, footnotes and Notes-column text are kept as notes.
+Rows that cannot be read safely (merged cells, changed ID or Chinese, added, duplicated, English
+or notes holding characters no output can hold: one rule for every format) are refused by ID;
+editors' comments, footnotes and Notes-column text are kept as notes.
 
 A row with no English at all (a CAT tool's unit left untranslated: its target empty or a copy
 of the Chinese) is unchanged, whatever its base.
