@@ -53,6 +53,19 @@ def test_page_and_table_fit_the_paper(project, paper, size):
         assert widths == grid
 
 
+def test_table_properties_hold_each_element_once_as_the_schema_requires(built):
+    """CT_TblPr is a sequence in which each element may appear once, in order."""
+    order = (
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+        "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+        "tblDescription"
+    ).split()
+    for code in ("zh-Hans", "zh-Hant"):
+        properties = document_xml(built.dist / f"{NAME}.{code}_en.docx").find(f".//{W}tblPr")
+        tags = [etree.QName(child).localname for child in properties]
+        assert tags == sorted(set(tags), key=order.index), tags
+
+
 def test_a_glossary_note_is_shown_once_per_document(built):
     import docx
 

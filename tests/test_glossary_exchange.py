@@ -106,6 +106,36 @@ def test_import_into_the_glossary_never_edits_its_files(bare_project):
     assert snapshot(root / "glossary") == after
 
 
+def test_a_bad_row_is_skipped_by_its_own_row_and_the_rest_imports(bare_project):
+    root = bare_project.root
+    rows = [
+        ["zh", "en", "zh_hant", "variants", "note"],
+        ["360", "Qihoo 360", "", "", ""],  # no letter: would match the number everywhere
+        ["具身性", "embodiment", "", "具身; 具身特性", ""],  # 具身 is inside 具身智能 (and 具身性)
+        ["Open AI Lab", "Open AI Lab", "", "", ""],  # OpenAI's variant Open AI would rewrite it
+        ["扩散模型", "diffusion model", "", "。", ""],  # a variant with no letter
+        ["英伟达\u200b", "NVIDIA Corp", "", "", ""],  # invisible: 英伟达 is in the glossary
+    ]
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    (root / "t.csv").write_text(text.getvalue(), encoding="utf-8")
+    out = run(bare_project, "glossary", "import", "t.csv", code=2)
+    assert "t.csv:2: term '360' has no letter or Han character" in out
+    assert (
+        "t.csv:3: variant '具身' of '具身性' occurs inside the term '具身智能', which it would "
+        "rewrite; the term is imported without it"
+    ) in out
+    assert "t.csv:4: variant 'Open AI' of 'OpenAI' occurs inside the term 'Open AI Lab'" in out
+    assert "t.csv:5: variant '。' has no letter or Han character" in out
+    assert "t.csv:6: 英伟达 = «NVIDIA Corp»: the glossary has «Nvidia»" in out
+    assert "2 added into glossary/imported-t.yaml, 0 already in the glossary" in out
+    assert "1 conflicts, 2 skipped" in out and ".check" not in out
+    new = (root / "glossary" / "imported-t.yaml").read_text(encoding="utf-8")
+    assert "zh: 具身性" in new and "- 具身特性" in new and "- 具身\n" not in new
+    assert "zh: 扩散模型" in new and "360" not in new and "Open AI Lab" not in new
+    assert "no problems" in run(bare_project, "glossary", "check")
+
+
 def test_tbx_v3_and_multiterm_style_entries(bare_project):
     tbx3 = """<?xml version="1.0" encoding="UTF-8"?>
 <tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">

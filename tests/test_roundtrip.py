@@ -248,18 +248,25 @@ def test_text_in_content_controls_fields_smart_tags_and_symbols_is_kept(built):
 
 
 def test_an_insertion_with_a_paragraph_break_and_a_deleted_mark(built):
+    """Enter typed in review mode inserts a paragraph mark (a new line: a space) and a new
+    paragraph; a deleted paragraph mark joins two paragraphs into one."""
+
+    def mark(kind: str, ident: int) -> str:
+        change = f'<w:{kind} w:id="{ident}" w:author="E" w:date="2026-11-27T10:00:00Z"/>'
+        return f"<w:pPr><w:rPr>{change}</w:rPr></w:pPr>"
+
     doc = WordDocx(built.root / HANS)
     doc.set_cell(
         "p003.s01",
         2,
-        run("First half")
-        + '<w:pPr><w:rPr><w:del w:id="7" w:author="E" w:date="2026-11-27T10:00:00Z"/></w:rPr>'
-        "</w:pPr>",
-        run(" joined."),
+        mark("del", 7) + run("First half"),
+        mark("ins", 8) + run(" joined."),
+        ins(run("A new paragraph.")),
     )
     doc.save(built.root / "mark.docx")
-    imported(built, "mark.docx")
-    assert memory(built)["p003.s01"]["english"] == "First half joined."
+    out = imported(built, "mark.docx")
+    assert "1 edited, 47 unchanged" in out and "1 rows with tracked changes" in out
+    assert memory(built)["p003.s01"]["english"] == "First half joined. A new paragraph."
 
 
 # --- what office software does to a file --------------------------------------------------------
@@ -271,7 +278,25 @@ def test_stripped_properties_and_a_new_name_still_import_only_the_real_edit(buil
     doc.strip_properties()  # Google-Docs-style export: the visible line is all that is left
     doc.save(built.root / f"Copy of {NAME}.zh-Hans_en.docx")
     out = imported(built, f"Copy of {NAME}.zh-Hans_en.docx")
-    assert "1 edited, 47 unchanged" in out
+    assert "1 edited, 47 unchanged" in out and "not known to this project" not in out
+
+
+SPACED = "my article"  # file names people give: spaces and all
+
+
+def test_an_article_whose_name_has_a_space_is_known_by_its_identity(project):
+    seeds = project.root / "seeds"
+    (seeds / f"{NAME}.txt").rename(seeds / f"{SPACED}.txt")
+    assert project.run("build").code == 0, "build failed"
+    edition = f"dist/{SPACED}.zh-Hans_en.docx"
+    out = imported(project, edition)  # untouched: its own header line is not an editor's text
+    assert "0 edited, 48 unchanged" in out and "text outside the table" not in out
+    doc = WordDocx(project.root / edition)
+    doc.set_cell("p003.s01", 2, run(EDIT))
+    doc.strip_properties()  # only the visible line names the edition
+    doc.save(project.root / "returned.docx")  # and its file name says nothing
+    out = imported(project, "returned.docx")
+    assert "1 edited, 47 unchanged" in out and "not known to this project" not in out
 
 
 def test_with_every_identity_gone_only_english_never_written_counts_as_edited(built):
@@ -283,6 +308,19 @@ def test_with_every_identity_gone_only_english_never_written_counts_as_edited(bu
     out = imported(built, f"{NAME}.zh-Hans_en (2).docx")
     assert "1 edited, 47 unchanged" in out and "not known to this project" in out
     assert list(memory(built)) == ["p003.s01"]
+
+
+def test_a_broken_glossary_stops_only_the_files_that_need_the_source(built):
+    word_edit(built, HANS, "alice.docx", p003_s01=EDIT)  # has its base: no glossary needed
+    doc = WordDocx(built.root / HANS)
+    doc.set_cell("p004.s01", 2, run(OTHER))
+    doc.strip_properties()
+    doc.strip_visible_identity()  # no base: judged against the source, read with the glossary
+    doc.save(built.root / f"{NAME}.zh-Hans_en (2).docx")
+    (built.root / "glossary" / "broken.yaml").write_text("terms: [\n", encoding="utf-8")
+    out = imported(built, "alice.docx", f"{NAME}.zh-Hans_en (2).docx", code=2)
+    assert "glossary/broken.yaml:2: YAML syntax error" in out
+    assert "1 edited, 47 unchanged" in out and list(memory(built)) == ["p003.s01"]
 
 
 def test_the_project_state_lost_falls_back_on_the_base_inside_the_file(built):
@@ -344,6 +382,28 @@ def test_merged_cells_and_changed_rows_are_refused_by_id(built):
     assert list(memory(built)) == ["p006.s01"]
 
 
+def test_characters_no_output_can_hold_refuse_their_row_and_the_rest_imports(built):
+    def symbol(code: str) -> str:
+        return f'<w:r><w:sym w:font="Arial" w:char="{code}"/></w:r>'
+
+    doc = WordDocx(built.root / HANS)
+    doc.set_cell("p003.s01", 2, run("A lone surrogate") + symbol("D800") + run("."))
+    doc.set_cell("p004.s01", 2, run("A bell") + symbol("0007") + run("."))
+    doc.set_cell("p005.s01", 2, run("No such code point") + symbol("FFFFFFFF") + run("."))
+    doc.set_cell("p006.s01", 2, run(OTHER))
+    doc.append_paragraph("p006.s01", 3, run("An escape") + symbol("001B"))
+    doc.set_cell("p007.s01", 2, run(EDIT))
+    doc.save(built.root / "odd.docx")
+    out = imported(built, "odd.docx", code=2)
+    assert "odd.docx: p003.s01: the English holds U+D800 (lone surrogate)" in out
+    assert "odd.docx: p004.s01: the English holds U+0007" in out
+    assert "odd.docx: p006.s01: a note holds U+001B (ESCAPE)" in out
+    assert "2 edited, 43 unchanged, 3 refused" in out
+    entries = memory(built)
+    assert entries["p005.s01"]["english"] == "No such code point."
+    assert entries["p007.s01"]["english"] == EDIT and list(entries) == ["p005.s01", "p007.s01"]
+
+
 def test_an_emptied_english_cell_is_refused(built):
     word_edit(built, HANS, "empty.docx", p003_s01="")
     assert "p003.s01: English cell is empty" in imported(built, "empty.docx", code=2)
@@ -378,6 +438,42 @@ def test_what_libreoffice_saves_in_other_formats_is_refused_clearly(built, tmp_p
     assert "save it as Word .docx" in imported(built, "renamed.docx", code=2)
 
 
+def _damage(path: Path, part: str, how: str) -> None:
+    """Damage one member of a zip in place: its deflate stream, its compression method (one
+    zipfile does not know), or its encryption flag (a password-protected member)."""
+    import struct
+    import zipfile
+
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    if how == "deflate":
+        name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+        start = info.header_offset + 30 + name_length + extra_length
+        data[start : start + 8] = b"\xff" * 8  # a block of the reserved type 3
+    else:
+        central = data.find(b"PK\x01\x02")
+        while data[central + 46 : central + 46 + len(part)] != part.encode():
+            central = data.find(b"PK\x01\x02", central + 1)
+        if how == "method":
+            struct.pack_into("<H", data, central + 10, 97)  # WavPack
+        else:
+            flags = struct.unpack_from("<H", data, central + 8)[0]
+            struct.pack_into("<H", data, central + 8, flags | 1)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["deflate", "method", "encrypted"])
+def test_a_damaged_docx_is_one_line_and_the_other_files_still_import(built, how):
+    word_edit(built, HANS, "good.docx", p003_s01=EDIT)
+    damaged = Path(word_edit(built, HANS, "damaged.docx", p004_s01=OTHER))
+    _damage(built.root / damaged, "word/document.xml", how)
+    out = imported(built, "damaged.docx", "good.docx", code=2)
+    assert "damaged.docx: damaged DOCX" in out and "save it again" in out
+    assert "1 edited, 47 unchanged" in out
+    assert list(memory(built)) == ["p003.s01"]
+
+
 def test_a_password_protected_docx_says_remove_the_password(built):
     from msoffcrypto.format.ooxml import OOXMLFile  # encrypts as Word does (ECMA-376 agile)
 
@@ -397,6 +493,25 @@ def test_a_docx_that_is_not_a_bilingual_edition_is_refused_and_lock_files_skippe
     assert "plain.docx: not a bilingual edition" in result.err
     assert "Word's lock file, not an edition; skipped" in result.err
     assert "0 edited, 96 unchanged" in result.out
+
+
+def test_a_folder_of_returned_files_is_imported_whole(built):
+    from cat_files import XLF, cat_edit
+
+    returned = built.root / "returned"
+    returned.mkdir()
+    word_edit(built, HANS, "returned/alice.docx", p003_s01=EDIT)
+    word_edit(built, HANT, "returned/bob.docx", p004_s01=OTHER)
+    assert built.run("export", "xliff").code == 0
+    cat_edit(built.root / XLF, returned / "carol.xlf", {"p002.s02": "Carol's English."})
+    shutil.copy(built.root / HANS, returned / "~$alice.docx")  # Word's lock file beside it
+    (returned / "notes.txt").write_text("not an edition", encoding="utf-8")
+    out = imported(built, "returned/")
+    assert "3 edited, 141 unchanged, 0 refused, 0 conflicts" in out
+    assert "returned/~$alice.docx: Word's lock file, not an edition; skipped" in out
+    assert set(memory(built)) == {"p002.s02", "p003.s01", "p004.s01"}
+    (built.root / "nothing").mkdir()
+    assert "nothing: no edition to import in this folder" in imported(built, "nothing", code=2)
 
 
 # --- editors' other words -----------------------------------------------------------------------

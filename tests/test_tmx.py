@@ -133,6 +133,14 @@ def test_import_takes_exact_pairs_with_any_language_code_spelling(project):
     )
 
 
+def test_characters_no_output_can_hold_are_not_taken(project):
+    units = tu("zh-CN", "下一行。", "en", "Next&#x85;line.") + tu("zh-CN", "你好。", "en", "Hello.")
+    (project.root / "odd.tmx").write_text(foreign_tmx(units), encoding="utf-8")
+    out = run(project, "tm", "import", "odd.tmx")
+    assert "1 taken, 1 skipped (1 characters no output can hold)" in out
+    assert list(memory(project)) == ["你好。"]
+
+
 def test_an_entry_with_other_english_is_a_conflict_never_overwritten(project):
     (project.root / "a.tmx").write_text(
         foreign_tmx(tu("zh-CN", CHINESE_P003, "en", "First.")), encoding="utf-8"
@@ -142,12 +150,26 @@ def test_an_entry_with_other_english_is_a_conflict_never_overwritten(project):
     units += tu("zh-CN", "新的。", "en", "Another new.")
     (project.root / "b.tmx").write_text(foreign_tmx(units), encoding="utf-8")
     out = run(project, "tm", "import", "b.tmx", code=2)
-    assert "1 taken, 0 skipped, 2 conflicting; 3 units read" in out
+    # The file translates 新的。 two ways: neither is taken, whichever comes first.
+    assert "0 taken, 0 skipped, 3 conflicting; 3 units read" in out
     assert f"b.tmx:2: «{CHINESE_P003}»: the memory reads «First.», this unit «Second.»" in out
-    assert "«新的。»: earlier in this file reads «New.», this unit «Another new.»" in out
+    assert "b.tmx:2: «新的。»: later in this file reads «Another new.», this unit «New.»" in out
+    assert "b.tmx:2: «新的。»: earlier in this file reads «New.», this unit «Another new.»" in out
+    assert list(memory(project)) == [CHINESE_P003]
     assert memory(project)[CHINESE_P003]["english"] == "First."
     summary = json.loads(project.run("tm", "import", "b.tmx", "--json").out)
-    assert summary["conflicts"] == 2 and summary["skipped"] == {"already in the memory": 1}
+    assert summary["conflicts"] == 3 and summary["skipped"] == {}
+
+
+@pytest.mark.parametrize("order", ["as written", "reversed"])
+def test_a_sentence_the_tmx_translates_two_ways_is_not_taken_in_any_order(project, order):
+    pairs = [("新的。", "New."), ("新的。", "New."), ("新的。", "Other."), ("你好。", "Hello.")]
+    units = [tu("zh-CN", zh, "en", en) for zh, en in pairs]
+    units = units if order == "as written" else units[::-1]
+    (project.root / "b.tmx").write_text(foreign_tmx("".join(units)), encoding="utf-8")
+    summary = json.loads(project.run("tm", "import", "b.tmx", "--json").out)
+    assert (summary["taken"], summary["conflicts"], summary["skipped"]) == (1, 3, {})
+    assert list(memory(project)) == ["你好。"]
 
 
 def test_a_docx_edit_built_before_a_tmx_import_is_judged_by_the_usual_rule(project):

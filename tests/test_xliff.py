@@ -92,6 +92,9 @@ def test_round_trip_export_edit_in_a_cat_tool_import_build(built, version):
         ('He wrote <ph id="1"/> on Weibo.', '<ph id="1"/>'),
         ('He wrote <sc id="2"/>on Weibo.', None),  # a paired code's start: dropped, text kept
         ('He wrote <cp hex="0007"/> on Weibo.', "U+0007"),
+        ('He wrote <cp hex="FDD0"/> on Weibo.', "U+FDD0 (noncharacter)"),
+        ('He wrote <cp hex="110000"/> on Weibo.', "cp hex='110000'"),
+        ('He wrote<cp hex="000D"/>on Weibo.', None),  # a line break: a space, as in the DOCX
     ],
 )
 def test_inline_codes_never_reach_the_english(built, fragment, code):
@@ -175,6 +178,17 @@ def test_a_translators_note_is_kept_and_ours_are_not_reimported(built):
     assert entry["english"] is None and entry["notes"] == ["Source quotes Weibo; keep the tense."]
 
 
+def test_an_article_whose_name_has_a_space_comes_back_under_any_file_name(project):
+    seeds = project.root / "seeds"
+    (seeds / f"{NAME}.txt").rename(seeds / "my article.txt")
+    assert project.run("export", "xliff").code == 0
+    exported = project.root / "dist" / "my article.zh-Hans_en.xlf"
+    cat_edit(exported, project.root / "back.xlf", {"p003.s01": EDIT})  # saved as another name
+    out = imported(project, "back.xlf")
+    assert "1 edited, 47 unchanged, 0 refused" in out and "not known to this project" not in out
+    assert memory(project)[CHINESE_P003]["english"] == EDIT
+
+
 def test_the_base_inside_the_file_serves_when_the_project_state_is_lost(built):
     export(built, "--xliff-version", "1.2")
     cat_edit(built.root / XLF, built.root / "back.xlf", {"p003.s01": EDIT})
@@ -191,10 +205,21 @@ def test_with_no_identity_and_no_state_only_new_english_counts(built):
         element.getparent().remove(element)
     for notes in list(root.iter(f"{{{X2}}}notes")):
         notes.getparent().remove(notes)
-    tree.write(str(built.root / "stripped.xlf"), encoding="UTF-8", xml_declaration=True)
-    cat_edit(built.root / "stripped.xlf", built.root / f"{NAME}.zh-Hans_en.xlf", {"p003.s01": EDIT})
+    stripped = built.root / "stripped.xlf"
+    tree.write(str(stripped), encoding="UTF-8", xml_declaration=True)
+    # No identity, no base in the file: an edit is English the project never wrote.
+    cat_edit(stripped, built.root / f"{NAME}.zh-Hans_en.xlf", {"p003.s01": EDIT})
     out = imported(built, f"{NAME}.zh-Hans_en.xlf")
     assert "not known to this project" in out and "1 edited, 47 unchanged" in out
+    # And the project state lost too: only the memory is left (tm/ is committed), so a row it
+    # has no record of is refused, never guessed to be an edit or machine English.
+    shutil.rmtree(built.root / ".bilingual")
+    cat_edit(stripped, built.root / f"{NAME}.zh-Hans_en (2).xlf", {"p003.s01": EDIT,
+             "p004.s01": "Zhou Hongyi said AI will not upend every industry."})  # fmt: skip
+    out = imported(built, f"{NAME}.zh-Hans_en (2).xlf", code=2)
+    assert "0 edited, 1 unchanged, 47 refused" in out
+    assert "p004.s01: no record of the English this row was built with" in out
+    assert [e["english"] for e in memory(built).values()] == [EDIT]
 
 
 @pytest.mark.parametrize(
@@ -247,20 +272,47 @@ def test_exports_validate_against_the_oasis_schemas(built, version, targets):
     assert len(units(path)) == 48
 
 
+# The README's table: status (DOCX Notes) -> (2.1 state, subState), (1.2 state, qualifier).
+STATES = {
+    "machine": (("initial", "bilingual:machine"), ("needs-review-translation", "mt-suggestion")),
+    "machine, needs review": (
+        ("initial", "bilingual:machine"),
+        ("needs-review-translation", "mt-suggestion"),
+    ),
+    "edited": (("reviewed", "bilingual:edited"), ("signed-off", "leveraged-tm")),
+    "edited, needs review": (("translated", None), ("translated", "leveraged-tm")),
+    "copied": (("translated", None), ("translated", None)),
+}
+
+
 def test_states_and_notes_follow_the_documented_mapping(built):
     unit = units(export(built))["p003.s01"]
-    segment = unit.find(f"{{{X2}}}segment")
-    assert (segment.get("state"), segment.get("subState")) == ("initial", "bilingual:machine")
     notes = {n.get("category"): n.text for n in unit.iter(f"{{{X2}}}note")}
     assert notes["bilingual:status"].startswith("status: machine")
     terms = [n.text for n in unit.iter(f"{{{X2}}}note") if n.get("category") == "bilingual:term"]
     assert "term: 周鸿祎 = Zhou Hongyi (founder and chairman of Qihoo 360)" in terms
-    unit12 = units(export(built, "--xliff-version", "1.2"))["p003.s01"]
-    target = target_of(unit12)
-    assert (target.get("state"), target.get("state-qualifier")) == (
-        "needs-review-translation",
-        "mt-suggestion",
-    )
+
+    flagged = "Zhou Hongyi said，AI will not upend every industry."  # Chinese punctuation
+    cat_edit(built.root / XLF, built.root / "back.xlf", {"p003.s01": EDIT, "p004.s01": flagged})
+    assert "2 edited" in imported(built, "back.xlf")
+    seen = set()
+    for version in ("2.1", "1.2"):
+        for unit in units(export(built, "--xliff-version", version)).values():
+            texts = [n.text or "" for n in unit.iter(f"{{{X2}}}note", f"{{{X12}}}note")]
+            status = next(t for t in texts if t.startswith("status: "))[len("status: ") :]
+            seen.add(status)
+            if version == "2.1":
+                segment = unit.find(f"{{{X2}}}segment")
+                state, sub_state = segment.get("state"), segment.get("subState")
+                expected = STATES[status][0]
+                assert state == expected[0], (unit.get("id"), status, state)
+                assert expected[1] is None or sub_state == expected[1]
+            else:
+                target = target_of(unit)
+                got = (target.get("state"), target.get("state-qualifier"))
+                assert got == STATES[status][1], (unit.get("id"), status, got)
+                assert (unit.get("approved") == "yes") == (status == "edited")
+    assert {"machine, needs review", "edited", "edited, needs review", "copied"} <= seen
 
 
 def test_xliff_is_an_output_a_build_can_write(built):

@@ -124,9 +124,8 @@ class EditionTable:
         return self.identity.rsplit(":", 1)[1]
 
 
-IDENTITY = re.compile(
-    r"bilingual:(?P<name>[^\s]+?):(?P<code>zh-Hans|zh-Hant):(?P<key>[0-9a-f]{12})"
-)
+# The name is the source's file name, spaces and all: it ends where the code and hash follow.
+IDENTITY = re.compile(r"bilingual:(?P<name>.+?):(?P<code>zh-Hans|zh-Hant):(?P<key>[0-9a-f]{12})")
 
 
 def parse_identity(text: str) -> tuple[str, str, str] | None:

@@ -17,8 +17,11 @@ Import never edits an existing glossary file: new terms go to a new
 ``glossary/imported-NAME.yaml`` (``-2``, ``-3``... when that exists), which is validated with
 the rest before it is written. A term already in the glossary with the same English is skipped;
 with a different English (or whose Chinese is another term's variant) it is a conflict, reported
-with both texts and not taken. A variant that is already a term or another term's variant is
-dropped from the imported term, and said.
+with both texts and not taken. Each row is held to the glossary's own rules (``glossary_file``),
+so one bad row never blocks the rest: a term with no letter or Han character, or one a variant
+of the glossary occurs inside, is skipped; a variant that is already a term or another term's
+variant, has no letter, or occurs inside a term is dropped from the imported term; each is said
+by its FILE:ROW. Invisible characters are removed, as the glossary's reader removes them.
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ from lxml import etree
 from bilingual import __version__
 from bilingual.atomic import write_bytes, write_text
 from bilingual.errors import InputError, ManyErrors
-from bilingual.glossary import Glossary, Term
-from bilingual.glossary_file import glossary_files, load_glossary, parse_files
+from bilingual.glossary import Glossary, Matcher, Term, strip_invisible
+from bilingual.glossary_file import inside_term, load_glossary, with_new_file, wordless
 from bilingual.languages import ENGLISH, SIMPLIFIED, TAGS, TRADITIONAL, role
 from bilingual.xml_input import local, release, stream, text_of
 
@@ -288,17 +291,25 @@ class GlossaryImport:
 
 
 class _Merge:
+    """New terms against the glossary and each other, by the validator's per-term rules: a row
+    that cannot be a term is skipped, a variant that cannot be one is dropped, each said by the
+    row's own FILE:ROW, so one bad row never blocks the rest."""
+
     def __init__(self, glossary: Glossary):
         self.by_zh = dict(glossary.by_zh)
         self.variant_of = dict(glossary.variant_of)
         self.summary = GlossaryImport()
         self.new: list[Incoming] = []
+        self._variants: Matcher | None = None  # of variant_of, rebuilt when it grows
 
     def add(self, term: Incoming) -> None:
+        term = _visible(term)
         if not term.zh or not term.en:
-            self.summary.skipped += 1
             missing = "Simplified Chinese" if not term.zh else "English"
-            self.summary.problems.append(f"{term.where}: no {missing} term; skipped")
+            self.skip(term, f"no {missing} term")
+            return
+        if problem := wordless(term.zh, "term"):
+            self.skip(term, problem)
             return
         existing = self.by_zh.get(term.zh)
         if existing is not None:
@@ -311,16 +322,16 @@ class _Merge:
             owner = self.by_zh[self.variant_of[term.zh]]
             self.conflict(term, f"it is a variant of {owner.zh} ({owner.where})")
             return
+        if problem := self.rewritten(term.zh):
+            self.skip(term, problem)
+            return
         variants = []
         for variant in dict.fromkeys(term.variants):
-            owner_zh = variant if variant in self.by_zh else self.variant_of.get(variant)
             if variant == term.zh:
                 continue
-            if owner_zh is not None:
-                what = "a term" if owner_zh == variant else f"a variant of {owner_zh}"
+            if problem := self.bad_variant(variant, term.zh):
                 self.summary.problems.append(
-                    f"{term.where}: variant {variant} of {term.zh} is already {what}; "
-                    "the term is imported without it"
+                    f"{term.where}: {problem}; the term is imported without it"
                 )
                 continue
             variants.append(variant)
@@ -328,12 +339,52 @@ class _Merge:
         self.by_zh[term.zh] = Term(term.zh, term.en, where=term.where)
         for variant in variants:
             self.variant_of[variant] = term.zh
+        if variants:
+            self._variants = None
         self.new.append(term)
         self.summary.added += 1
+
+    def rewritten(self, zh: str) -> str | None:
+        """Why ``zh`` cannot be a term: a variant of the glossary occurs inside it."""
+        if self._variants is None:
+            self._variants = Matcher(self.variant_of)
+        hits = self._variants.find(zh)
+        if not hits:
+            return None
+        variant = hits[0][2]
+        return inside_term(variant, self.variant_of[variant], [zh])
+
+    def bad_variant(self, variant: str, zh: str) -> str | None:
+        """Why ``variant`` cannot be one of ``zh``: no letter, already used, or inside a term."""
+        owner = variant if variant in self.by_zh else self.variant_of.get(variant)
+        if owner is not None:
+            what = "a term" if owner == variant else f"a variant of {owner}"
+            return f"variant {variant} of {zh} is already {what}"
+        return wordless(variant, "variant") or inside_term(variant, zh, [*self.by_zh, zh])
+
+    def skip(self, term: Incoming, why: str) -> None:
+        self.summary.skipped += 1
+        self.summary.problems.append(f"{term.where}: {why}; skipped")
 
     def conflict(self, term: Incoming, why: str) -> None:
         self.summary.conflicts += 1
         self.summary.problems.append(f"{term.where}: {term.zh} = «{term.en}»: {why}; not imported")
+
+
+def _visible(term: Incoming) -> Incoming:
+    """``term`` without the invisible characters the glossary's reader removes."""
+
+    def clean(text: str | None) -> str | None:
+        return None if text is None else strip_invisible(text).strip() or None
+
+    return replace(
+        term,
+        zh=clean(term.zh) or "",
+        en=clean(term.en) or "",
+        zh_hant=clean(term.zh_hant),
+        variants=tuple(v for v in map(clean, term.variants) if v),
+        note=clean(term.note),
+    )
 
 
 def _yaml(terms: list[Incoming], source: Path) -> str:
@@ -376,18 +427,13 @@ def import_glossary(path: Path, directory: Path) -> GlossaryImport:
         return merge.summary
     target = _target(directory, path)
     text = _yaml(merge.new, path)
-    # Validate the new file together with the others, as `glossary check` will, before it lands.
-    tmp = directory / f".{target.name}.check"
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        parse_files([*glossary_files(directory), tmp])
-    except ManyErrors as exc:  # a bug, not the user's doing: say so plainly
+    try:  # the rules above make this a formality; if it fails, that is a bug: say so plainly
+        with_new_file(glossary, target, text)
+    except ManyErrors as exc:
         raise InputError(
             f"{path}: the imported terms would not pass `bilingual glossary check` "
             f"({exc.messages[0]}); nothing written"
         ) from None
-    finally:
-        tmp.unlink(missing_ok=True)
     write_text(target, text)
     merge.summary.written = target
     return merge.summary

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import yaml
 
 from bilingual.atomic import write_text
 from bilingual.errors import InputError, ManyErrors
-from bilingual.glossary import Glossary, Term, bounded, has_word_character, strip_invisible
+from bilingual.glossary import (
+    Glossary,
+    Matcher,
+    Term,
+    bounded,
+    has_word_character,
+    strip_invisible,
+)
 
 KEYS = {"zh", "en", "zh_hant", "variants", "note"}
 REQUIRED = ("zh", "en")
@@ -37,8 +44,9 @@ def glossary_files(directory: Path) -> list[Path]:
 
 
 class _FileReader:
-    def __init__(self, path: Path, errors: list[str], notices: list[str]):
+    def __init__(self, path: Path, errors: list[str], notices: list[str], raw: str | None = None):
         self.path, self.errors, self.notices = path, errors, notices
+        self.raw = raw  # the file's text, when it is not written yet
 
     def error(self, node: yaml.Node | None, message: str) -> None:
         line = f":{node.start_mark.line + 1}" if node is not None else ""
@@ -60,7 +68,7 @@ class _FileReader:
 
     def entries(self) -> list[tuple[yaml.Node, dict[str, yaml.Node]]]:
         try:
-            raw = self.path.read_bytes().decode("utf-8-sig")
+            raw = self.raw if self.raw is not None else self.path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             self.error(None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
             return []
@@ -213,17 +221,21 @@ class _GlossaryCache:
             pass  # only a speed-up
 
 
-def parse_files(paths: list[Path]) -> Glossary:
-    """The glossary of exactly these files, validated like ``load_glossary``."""
-    return _parse(paths)
+def with_new_file(glossary: Glossary, path: Path, text: str) -> Glossary:
+    """``glossary`` (validated) and the terms of ``text``, a file about to be written at
+    ``path``, validated together as ``load_glossary`` will read them, without reading the other
+    files again; ManyErrors lists every problem, by ``path``:LINE for the new file."""
+    return _parse([path], known=glossary, texts={path: text})
 
 
-def _parse(paths: list[Path]) -> Glossary:
+def _parse(
+    paths: list[Path], known: Glossary | None = None, texts: dict[Path, str] | None = None
+) -> Glossary:
     errors: list[str] = []
-    notices: list[str] = []
-    terms: list[Term] = []
+    notices: list[str] = list(known.notices) if known else []
+    terms: list[Term] = list(known.terms) if known else []
     for path in paths:
-        reader = _FileReader(path, errors, notices)
+        reader = _FileReader(path, errors, notices, (texts or {}).get(path))
         for item, fields in reader.entries():
             term = reader.term(item, fields)
             if term is not None:
@@ -266,14 +278,12 @@ def _conflicts(terms: list[Term]) -> list[str]:
 def _rewrites(terms: list[Term]) -> list[str]:
     """Entries that would silently rewrite sources: no letter at all (punctuation, digits), or
     a variant found inside a term (variants are replaced wherever they match)."""
-    errors = []
-    for term in terms:
-        for text, what in [(term.zh, "term"), *((v, "variant") for v in term.variants)]:
-            if not has_word_character(text):
-                errors.append(
-                    f"{term.where}: {what} '{text}' has no letter or Han character; it would "
-                    "match punctuation or numbers everywhere: remove it"
-                )
+    errors = [
+        f"{term.where}: {problem}: remove it"
+        for term in terms
+        for text, what in [(term.zh, "term"), *((v, "variant") for v in term.variants)]
+        if (problem := wordless(text, what))
+    ]
     inside = _variants_inside_terms({v for t in terms for v in t.variants}, terms)
     for term in terms:
         for variant in term.variants:
@@ -305,3 +315,27 @@ def _variants_inside_terms(variants: Collection[str], terms: list[Term]) -> dict
                 ):
                     found[piece] = text
     return found
+
+
+def wordless(text: str, what: str) -> str | None:
+    """Why a term or variant (``what``) without a letter or Han character cannot be one: it
+    would match punctuation or numbers everywhere. None when it has one."""
+    if has_word_character(text):
+        return None
+    return (
+        f"{what} '{text}' has no letter or Han character; it would match punctuation or "
+        "numbers everywhere"
+    )
+
+
+def inside_term(variant: str, owner: str, terms: Iterable[str]) -> str | None:
+    """Why ``variant`` (of the term ``owner``) cannot be one: it occurs inside one of ``terms``,
+    which replacing the variant would rewrite. None when it occurs in none."""
+    matcher = Matcher([variant])
+    inside = next((zh for zh in terms if zh != variant and matcher.find(zh)), None)
+    if inside is None:
+        return None
+    return (
+        f"variant '{variant}' of '{owner}' occurs inside the term '{inside}', which it would "
+        "rewrite"
+    )

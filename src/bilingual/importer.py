@@ -10,8 +10,9 @@ project's edition store by the identity the file carries, else in the file itsel
 - the memory is keyed by the Simplified sentence, so an edit of one occurrence of a repeated
   sentence serves all of them, and untouched repeats are not conflicts.
 Files can therefore be imported in any order, in one command or several, any number of times.
-Rows that cannot be read safely (merged cells, changed ID or Chinese, added, duplicated) are
-refused by ID; editors' comments, footnotes and Notes-column text are kept as notes.
+Rows that cannot be read safely (merged cells, changed ID or Chinese, added, duplicated, English
+or notes holding characters no output can hold: one rule for every format) are refused by ID;
+editors' comments, footnotes and Notes-column text are kept as notes.
 
 A row with no English at all (a CAT tool's unit left untranslated: its target empty or a copy
 of the Chinese) is unchanged, whatever its base.
@@ -38,6 +39,7 @@ from bilingual.editions import (
 from bilingual.errors import InputError
 from bilingual.glossary import Glossary
 from bilingual.memory import Entry, TranslationMemory
+from bilingual.readers.clean import UNSUPPORTED, describe
 from bilingual.returns import ReturnedFile, ReturnedRow, is_lock_file, read_returned
 from bilingual.settings import Settings
 
@@ -128,14 +130,29 @@ class _Judged:
 class _Import:
     """One import command: the memory, the edition store and the running summary."""
 
-    def __init__(self, settings: Settings, glossary: Glossary, tracked: str):
-        self.settings, self.glossary, self.tracked = settings, glossary, tracked
+    def __init__(self, settings: Settings, tracked: str):
+        self.settings, self.tracked = settings, tracked
+        self._glossary: Glossary | None = None
         self.memory = TranslationMemory(settings.tm)
         self.store = EditionStore(settings.state)
         self.summary = Summary()
         self._written: Written | None = None
         self.taken: dict[str, str] = {}  # sentence -> English taken in this import
         self.now = datetime.now(UTC).replace(microsecond=0).isoformat()
+
+    def glossary(self) -> Glossary:
+        """The project's glossary, read when first needed: only a file without a base is
+        judged against the current source, which is prepared with it."""
+        if self._glossary is None:
+            from bilingual.glossary_file import load_glossary
+
+            glossary = self.settings.glossary
+            self._glossary = (
+                load_glossary(glossary, cache_dir=self.settings.state)
+                if glossary.exists()
+                else Glossary()
+            )
+        return self._glossary
 
     def history(self) -> Written:
         if self._written is None:
@@ -198,6 +215,8 @@ class _Import:
             self.refuse(path, row, "row appears twice")
         elif row.tracked and self.tracked == "refuse":
             self.refuse(path, row, "tracked changes not yet accepted or rejected (review them)")
+        elif unsupported := _unsupported(row):
+            self.refuse(path, row, unsupported)
         else:
             return True
         return False
@@ -267,7 +286,7 @@ class _Import:
                 f"{returned.path}: the source of this edition ({self.settings.seeds}/{name}.*) "
                 "is gone; nothing imported"
             )
-        document = prepare(read_source(source), self.glossary)
+        document = prepare(read_source(source), self.glossary())
         if returned.edition.traditional:
             document = convert_document(document, self.settings.traditional)
         return document
@@ -356,6 +375,20 @@ class _Import:
         self.memory.put(entry.with_notes(tuple(new)))
 
 
+def _unsupported(row: ReturnedRow) -> str | None:
+    """Why a row's English or notes cannot be taken: characters no output can hold (the rule
+    sources are read by, ``readers.clean``), from any format; None when there are none."""
+    for what, texts in (
+        ("the English", (row.english,)),
+        ("a note", (row.notes_cell or "", *row.remarks)),
+    ):
+        found = dict.fromkeys(c for text in texts for c in UNSUPPORTED.findall(text))
+        if found:
+            listed = ", ".join(describe(c) for c in found)
+            return f"{what} holds {listed}, which no output can hold; remove it"
+    return None
+
+
 def _by_source(judged: Iterable[_Judged]) -> dict[str, list[_Judged]]:
     grouped: dict[str, list[_Judged]] = {}
     for item in judged:
@@ -387,17 +420,11 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 
 def import_files(paths: list[Path], settings: Settings, tracked_changes: str = "accept") -> Summary:
-    from bilingual.glossary_file import load_glossary
     from bilingual.pipeline import build_lock
 
-    glossary = (
-        load_glossary(settings.glossary, cache_dir=settings.state)
-        if settings.glossary.exists()
-        else Glossary()
-    )
     files, notices = expand(paths)
     with build_lock(settings.state):
-        run = _Import(settings, glossary, tracked_changes)
+        run = _Import(settings, tracked_changes)
         run.summary.notices.extend(notices)
         before = dict(run.memory.entries)
         for path in files:

@@ -12,7 +12,9 @@ memory's English, with the TMX file (and the unit's own origin, if it names one)
 entry's origin. Language tags are read in the spellings tools write (zh-CN, zh-Hans, ZH; en-US,
 en-GB, EN). A TMX is not an edition and has no base, so it never overwrites: a unit whose Chinese
 already has a different English in the memory (an editor's, or an earlier TMX's) is a conflict,
-reported with both texts and not taken; importing the same TMX twice changes nothing. Imported
+reported with both texts and not taken; so is every unit of a sentence the file itself translates
+more than one way, whichever unit comes first (one taken earlier is given back). Importing the
+same TMX twice changes nothing. Imported
 entries are editors' English from then on: builds use them (status "edited"), and an editor's
 DOCX or XLIFF built before the import that changes such a row is a conflict, by the usual rule.
 """
@@ -32,6 +34,7 @@ from bilingual.editions import normal_space
 from bilingual.errors import InputError
 from bilingual.languages import ENGLISH, SIMPLIFIED, TAGS, describe, role
 from bilingual.memory import Entry, TranslationMemory
+from bilingual.readers.clean import UNSUPPORTED
 from bilingual.settings import Settings
 from bilingual.xml_input import TMX, flatten, local, release, stream, text_of
 
@@ -175,11 +178,22 @@ class ImportSummary:
         }
 
 
+@dataclass
+class _Taken:
+    """A sentence taken from this file so far: it is given back if the file disagrees later."""
+
+    where: str  # "FILE:LINE" of the unit it was taken from
+    english: str
+    before: Entry | None  # the memory's entry before it (notes only), or None
+    units: int = 1  # units of this file that agree
+
+
 class _TmxImport:
     def __init__(self, path: Path, memory: TranslationMemory):
         self.path, self.memory = path, memory
         self.summary = ImportSummary()
-        self.taken: dict[str, str] = {}  # source -> English taken from this file
+        self.taken: dict[str, _Taken] = {}  # source -> what this file gave it
+        self.disagreeing: dict[str, list[str]] = {}  # source -> the Englishes this file gives it
         self.languages: Counter[str] = Counter()
         self.pairs = 0  # units with a Simplified and an English variant
         self.now = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -213,20 +227,40 @@ class _TmxImport:
         if not key or not text:
             self.summary.skipped["empty"] += 1
             return
+        if UNSUPPORTED.search(key) or UNSUPPORTED.search(text):  # the import's rule, every format
+            self.summary.skipped["characters no output can hold"] += 1
+            return
         self.take(tu, key, text)
 
     def take(self, tu: etree._Element, source: str, english: str) -> None:
+        where = f"{self.path}:{tu.sourceline}"
+        if source in self.disagreeing:
+            self.disagree(where, source, english)
+            return
+        mine = self.taken.get(source)
+        if mine is not None and mine.english == english:
+            mine.units += 1
+            self.summary.skipped["duplicate in the file"] += 1
+            return
+        if mine is not None:  # the file translates the sentence two ways: neither is taken
+            self.give_back(source, mine)
+            self.disagreeing[source] = [mine.english, english]
+            more = f" (and {mine.units - 1} more units)" if mine.units > 1 else ""
+            self.conflict(
+                mine.where,
+                source,
+                f"later in this file reads «{english}», this unit{more} «{mine.english}»",
+                units=mine.units,
+            )
+            self.disagree(where, source, english)
+            return
         existing = self.memory.entries.get(source)
         if existing is not None and existing.english == english:
-            why = "duplicate in the file" if source in self.taken else "already in the memory"
-            self.summary.skipped[why] += 1
+            self.summary.skipped["already in the memory"] += 1
             return
         if existing is not None and existing.english is not None:
-            self.summary.conflicts += 1
-            where = "earlier in this file" if source in self.taken else "the memory"
-            self.summary.problems.append(
-                f"{self.path}:{tu.sourceline}: «{source}»: {where} reads «{existing.english}», "
-                f"this unit «{english}»; not taken"
+            self.conflict(
+                where, source, f"the memory reads «{existing.english}», this unit «{english}»"
             )
             return
         props = {p.get("type"): (p.text or "") for p in tu.iterchildren("prop")}
@@ -240,8 +274,33 @@ class _TmxImport:
         if existing is not None:  # notes only so far: keep them
             entry = entry.with_notes(existing.notes)
         self.memory.put(entry.with_notes(notes))
-        self.taken[source] = english
+        self.taken[source] = _Taken(where, english, existing)
         self.summary.taken += 1
+
+    def give_back(self, source: str, mine: _Taken) -> None:
+        """Undo taking ``source`` from this file, and the count of its duplicates."""
+        del self.taken[source]
+        self.summary.taken -= 1
+        if mine.before is None:
+            del self.memory.entries[source]
+        else:
+            self.memory.put(mine.before)
+        skipped = self.summary.skipped
+        skipped["duplicate in the file"] -= mine.units - 1
+        if skipped["duplicate in the file"] <= 0:
+            del skipped["duplicate in the file"]
+
+    def disagree(self, where: str, source: str, english: str) -> None:
+        """A unit of a sentence this file translates more than one way: a conflict."""
+        seen = self.disagreeing[source]
+        if english not in seen:
+            seen.append(english)
+        other = next(e for e in seen if e != english)
+        self.conflict(where, source, f"earlier in this file reads «{other}», this unit «{english}»")
+
+    def conflict(self, where: str, source: str, why: str, units: int = 1) -> None:
+        self.summary.conflicts += units
+        self.summary.problems.append(f"{where}: «{source}»: {why}; not taken")
 
 
 def import_tmx(path: Path, settings: Settings) -> ImportSummary:
@@ -268,5 +327,7 @@ def import_tmx(path: Path, settings: Settings) -> ImportSummary:
             )
         if run.taken:
             memory.save()
-            EditionStore(settings.state).record_imports(run.taken)
+            EditionStore(settings.state).record_imports(
+                {source: taken.english for source, taken in run.taken.items()}
+            )
     return run.summary

@@ -16,7 +16,6 @@ Inline markup is read by one rule for every format. The project's text is plain,
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +108,7 @@ class InlineText:
     formatting: bool = False  # formatting codes or wrappers were dropped
     placeholders: list[str] = field(default_factory=list)  # e.g. '<x id="1"/>'
     comments: list[str] = field(default_factory=list)  # annotations' comments
-    bad_characters: list[str] = field(default_factory=list)  # e.g. "U+0007"
+    bad_characters: list[str] = field(default_factory=list)  # cp codes that are no character
 
 
 def _describe(element: etree._Element) -> str:
@@ -166,17 +165,9 @@ def _walk(
 
 
 def _code_point(element: etree._Element, result: InlineText) -> str:
+    """The character of a ``cp``; whether an output can hold it is the caller's rule."""
     try:
-        char = chr(int(element.get("hex") or "", 16))
+        return chr(int(element.get("hex") or "", 16))
     except (ValueError, OverflowError):
         result.bad_characters.append(f"cp hex={element.get('hex')!r}")
         return ""
-    if unicodedata.category(char) in ("Cc", "Cs", "Cn") and char not in "\t\n":
-        result.bad_characters.append(f"U+{ord(char):04X}")
-        return ""
-    return char
-
-
-def has_han(text: str) -> bool:
-    """Whether ``text`` holds a Chinese character (CJK ideograph)."""
-    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)

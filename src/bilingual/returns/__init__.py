@@ -53,7 +53,7 @@ RETURNS: Registry[ReturnInfo] = Registry(
     ],
 )
 
-_ASK_FOR_DOCX = "open it in Word or LibreOffice and save it as Word .docx"
+ASK_FOR_DOCX = "open it in Word or LibreOffice and save it as Word .docx"
 
 
 def is_lock_file(path: Path) -> bool:
@@ -65,7 +65,7 @@ def read_returned(path: Path) -> ReturnedFile:
     """Read an edited edition of any registered format, or InputError saying what to do."""
     suffix = path.suffix.lower()
     if suffix in (".odt", ".doc", ".rtf", ".pages", ".wps"):
-        raise InputError(f"{path}: a {suffix} file, not a bilingual edition; {_ASK_FOR_DOCX}")
+        raise InputError(f"{path}: a {suffix} file, not a bilingual edition; {ASK_FOR_DOCX}")
     if suffix not in RETURNS:
         raise InputError(
             f"{path}: not an edition bilingual can import ({', '.join(RETURNS)} files are)"

@@ -7,8 +7,10 @@ cannot parse, and whose table API misses rows and cells wrapped in content contr
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -25,7 +27,7 @@ from bilingual.editions import (
     parse_identity,
 )
 from bilingual.errors import InputError
-from bilingual.returns import ReturnedFile, ReturnedRow
+from bilingual.returns import ASK_FOR_DOCX, ReturnedFile, ReturnedRow
 from bilingual.returns.word_text import Reading, read_blocks, read_paragraph, w
 from bilingual.writers.docx_writer import BASE_NAMESPACE, CUSTOM_PROPERTY, INSTRUCTIONS
 
@@ -34,14 +36,25 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODF_TEXT = b"application/vnd.oasis.opendocument.text"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOCUMENT_REL = "/officeDocument"
+# What reading a damaged member raises: a bad CRC or header, a corrupted deflate (zlib) or LZMA
+# stream, a compression method zipfile does not know, an encrypted member (RuntimeError).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    RuntimeError,
+)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 def _refuse_other_formats(path: Path, head: bytes) -> None:
     """One clear line for the files editors send that are not a DOCX."""
-    save_as = "open it in Word or LibreOffice and save it as Word .docx"
     if head.startswith(b"{\\rtf"):
-        raise InputError(f"{path}: an RTF file, not a DOCX; {save_as}")
+        raise InputError(f"{path}: an RTF file, not a DOCX; {ASK_FOR_DOCX}")
     if head.startswith(_OLE_MAGIC):
         import olefile
 
@@ -55,9 +68,9 @@ def _refuse_other_formats(path: Path, head: bytes) -> None:
                 f"{path}: password-protected; remove the password (Word: File > Info > Protect "
                 "Document > Encrypt with Password, clear it) and save it again"
             )
-        raise InputError(f"{path}: a Word 97-2003 .doc, not a DOCX; {save_as}")
+        raise InputError(f"{path}: a Word 97-2003 .doc, not a DOCX; {ASK_FOR_DOCX}")
     if not head.startswith(b"PK"):
-        raise InputError(f"{path}: not a Word document (not a DOCX); {save_as}")
+        raise InputError(f"{path}: not a Word document (not a DOCX); {ASK_FOR_DOCX}")
 
 
 class _Package:
@@ -65,6 +78,7 @@ class _Package:
 
     def __init__(self, path: Path):
         self.path = path
+        self._parsed: dict[str, etree._Element | None] = {}
         try:
             self.zip = zipfile.ZipFile(path)
             self.names = set(self.zip.namelist())
@@ -82,17 +96,19 @@ class _Package:
             raise InputError(f"{self.path}: part {name} is {info.file_size} bytes; refused")
         try:
             return self.zip.read(name)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except _DAMAGED as exc:
             raise InputError(f"{self.path}: damaged DOCX ({exc}); save it again") from None
 
     def xml(self, name: str) -> etree._Element | None:
-        data = self.read(name)
-        if data is None:
-            return None
-        try:
-            return etree.fromstring(data, _PARSER)
-        except etree.XMLSyntaxError:
-            return None
+        """A part parsed (once: relationship parts are asked for many times), or None."""
+        name = name.lstrip("/")
+        if name not in self._parsed:
+            data = self.read(name)
+            try:
+                self._parsed[name] = None if data is None else etree.fromstring(data, _PARSER)
+            except etree.XMLSyntaxError:
+                self._parsed[name] = None
+        return self._parsed[name]
 
     def targets(self, source: str, kind: str) -> list[str]:
         """Parts related from ``source`` ("" for the package) by a relationship type ``kind``."""
@@ -296,10 +312,7 @@ def read(path: Path) -> ReturnedFile:
     _refuse_other_formats(path, head)
     package = _Package(path)
     if package.odf():
-        raise InputError(
-            f"{path}: an OpenDocument .odt, not a DOCX; open it in Word or LibreOffice and save "
-            "it as Word .docx"
-        )
+        raise InputError(f"{path}: an OpenDocument .odt, not a DOCX; {ASK_FOR_DOCX}")
     main = next(iter(package.targets("", _DOCUMENT_REL)), "word/document.xml")
     document = package.xml(main)
     body = document.find(w("body")) if document is not None else None

@@ -88,13 +88,17 @@ _SYMBOL.update(
 
 
 def symbol_char(font: str | None, code: str | None) -> str:
-    """The character a ``w:sym`` shows: Symbol-font codes mapped to Unicode, others as given."""
+    """The character a ``w:sym`` shows: Symbol-font codes mapped to Unicode, others as given;
+    nothing for a code that is no code point. (Whether an output can hold it is the import's
+    question, asked of every format alike.)"""
     try:
         value = int(code or "", 16)
     except ValueError:
         return ""
+    if not 0 <= value <= 0x10FFFF:
+        return ""
     if (font or "").strip().lower() == "symbol":
-        return _SYMBOL.get(value - 0xF000 if value >= 0xF000 else value, chr(value))
+        return _SYMBOL.get(value - 0xF000 if value >= 0xF000 else value) or chr(value)
     if 0xF000 <= value <= 0xF0FF:  # another symbol font's private code: its Latin-1 character
         return chr(value - 0xF000)
     return chr(value)
@@ -151,8 +155,6 @@ def _run(run: etree._Element, out: Reading) -> None:
         elif tag == w("commentReference"):
             if (ref := _attr(child, "id")) is not None:
                 out.comments.append(ref)
-        elif tag in _REVISIONS:
-            out.tracked = True
         elif hidden or not out.showing():
             continue
         elif tag == w("t"):
@@ -167,16 +169,12 @@ def _run(run: etree._Element, out: Reading) -> None:
             out.text.append(symbol_char(_attr(child, "font"), _attr(child, "char")))
         elif tag == w("ruby"):
             _inline(child, out)
-        elif tag == w("rPr") and any(c.tag in _REVISIONS for c in child):
-            out.tracked = True
 
 
 def _inline(element: etree._Element, out: Reading) -> None:
     """The children of a paragraph, or of a container inside one."""
     for child in element:
         tag = child.tag
-        if tag in _REVISIONS:
-            out.tracked = True
         if tag == w("r"):
             _run(child, out)
         elif tag in _TRANSPARENT or (tag == w("sdt") and not _placeholder(child)):
@@ -186,8 +184,6 @@ def _inline(element: etree._Element, out: Reading) -> None:
                 out.comments.append(ref)
         elif tag == f"{{{M}}}oMath" or tag == f"{{{M}}}oMathPara":
             out.text.extend(t.text or "" for t in child.iter(f"{{{M}}}t"))
-        elif tag in (w("rPr"), w("pPr")) and any(c.tag in _REVISIONS for c in child.iter()):
-            out.tracked = True
 
 
 def _placeholder(sdt: etree._Element) -> bool:
@@ -222,20 +218,16 @@ def _paragraphs(container: etree._Element) -> list[etree._Element]:
 
 
 def read_blocks(container: etree._Element) -> Reading:
-    """The shown text of the paragraphs in ``container``, one line per paragraph."""
+    """The shown text of the paragraphs in ``container``, one line per paragraph, and whether
+    it carries tracked changes (any revision element inside: the one place this is decided)."""
     out = Reading()
     paragraphs = _paragraphs(container)
     for index, paragraph in enumerate(paragraphs):
         _inline(paragraph, out)
-        last = index == len(paragraphs) - 1
-        if _mark_deleted(paragraph):
-            out.tracked = True
-        elif not last:
+        if index < len(paragraphs) - 1 and not _mark_deleted(paragraph):
             out.text.append("\n")
-    if container.find(f".//{w('tbl')}") is not None:
-        out.nested_table = True
-    if any(el.tag in _REVISIONS for el in container.iter()):
-        out.tracked = True
+    out.nested_table = container.find(f".//{w('tbl')}") is not None
+    out.tracked = any(el.tag in _REVISIONS for el in container.iter())
     return out
 
 

@@ -6,7 +6,8 @@ edition store (by the identity the file carries in its metadata, notes or ``buil
 the file itself (per-unit metadata, used only if its hash still matches the identity).
 
 Inline markup follows ``xml_input``: formatting is dropped and the text kept; a placeholder code in
-the English, or a control character, refuses that unit by ID, so no tag reaches the memory. A
+the English, or a ``cp`` that is no character, refuses that unit by ID, so no tag reaches the
+memory (characters no output can hold are refused by the import, as from every format). A
 target that is missing, empty or a copy of the Chinese source (what CAT tools leave in units
 nobody translated) is "not translated": nothing to import from it, not an edit. Notes that the
 build did not write (a translator's) are kept as editors' notes; the unit's ``state`` is not used:
@@ -32,6 +33,7 @@ from bilingual.errors import InputError
 from bilingual.languages import ENGLISH, describe, role
 from bilingual.languages import SIMPLIFIED as ZH
 from bilingual.returns import ReturnedFile, ReturnedRow
+from bilingual.translate import has_chinese
 from bilingual.writers.xliff_writer import (
     BASE_FIELDS,
     BASE_GROUP,
@@ -46,7 +48,6 @@ from bilingual.xml_input import (
     XLIFF2,
     InlineText,
     flatten,
-    has_han,
     local,
     namespace,
     release,
@@ -204,7 +205,7 @@ class _Reader:
             source, target = unit.source, unit.target
             english = target.text if target is not None else ""
             not_translated = not normal_space(english) or (
-                normal_space(english) == normal_space(source.text) and has_han(source.text)
+                normal_space(english) == normal_space(source.text) and has_chinese(source.text)
             )
             problem = None
             if not unit.id:
@@ -220,7 +221,9 @@ class _Reader:
                     "cannot carry; remove it in the CAT tool and return the file again"
                 )
             elif target is not None and target.bad_characters:
-                problem = f"the English holds a control character ({target.bad_characters[0]})"
+                problem = (
+                    f"the English holds a code that is no character ({target.bad_characters[0]})"
+                )
             elif unit.partial:
                 problem = "only part of the unit is translated (a segment has no target)"
             if problem is None and not_translated:

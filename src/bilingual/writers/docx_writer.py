@@ -79,8 +79,8 @@ def _row_flags(row, *, header_row: bool) -> None:
 
 
 def _fix_table_geometry(table, widths: list[int]) -> None:
-    """Widths in the grid and every cell, fixed layout, no indent beyond the margin."""
-    from docx.oxml import OxmlElement
+    """Widths in the grid, the table and every cell, no indent beyond the margin. (The fixed
+    layout is ``table.autofit = False``, which puts ``w:tblLayout`` where the schema wants it.)"""
     from docx.oxml.ns import qn
     from docx.shared import Twips
 
@@ -88,16 +88,9 @@ def _fix_table_geometry(table, widths: list[int]) -> None:
     grid = tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(width))
-    tbl_pr = tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
+    tbl_w = tbl.tblPr.find(qn("w:tblW"))  # python-docx writes one into every new table
     tbl_w.set(qn("w:w"), str(sum(widths)))
     tbl_w.set(qn("w:type"), "dxa")
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Twips(width)

@@ -27,13 +27,21 @@ English stays in the base and, in 1.2, in an ``alt-trans`` suggestion.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
 
 from bilingual import __version__
 from bilingual.document import Document, Origin, Segment
-from bilingual.editions import SIMPLIFIED, Edition, EditionRow, EditionTable, edition_table
+from bilingual.editions import (
+    SIMPLIFIED,
+    Edition,
+    EditionRow,
+    EditionTable,
+    edition_table,
+    status,
+)
 from bilingual.languages import ENGLISH, TAGS
 from bilingual.languages import SIMPLIFIED as ZH
 from bilingual.writers import WriteOptions
@@ -66,7 +74,7 @@ def _state(segment: Segment, version: str) -> tuple[str, str | None]:
 
 def unit_notes(segment: Segment, row: EditionRow) -> list[tuple[str, str]]:
     """(category, text) of every note a unit carries: status, QA, terms, editors'."""
-    notes = [("status", f"status: {row.notes.splitlines()[0]}")]
+    notes = [("status", f"status: {status(segment)}")]
     notes += [("qa", f"QA: {flag.message}") for flag in segment.flags]
     for hit in {h.zh: h for h in segment.terms}.values():
         text = f"term: {hit.zh} = {hit.en}" + (f" ({hit.note})" if hit.note else "")
@@ -138,9 +146,8 @@ def _xliff2(document: Document, table: EditionTable, targets: str) -> bytes:
 
 
 def _status_word(segment: Segment) -> str:
-    return {Origin.MEMORY: "edited", Origin.COPIED: "copied"}.get(
-        segment.origin or Origin.MACHINE, "machine"
-    )
+    """machine / edited / copied: the editors' status without QA's "needs review"."""
+    return status(replace(segment, flags=()))
 
 
 def _edition_values(table: EditionTable) -> list[tuple[str, str]]:
