@@ -45,6 +45,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+# The random-weight model builder is a test helper (tests/random_model.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "benchmarks" / "work"
 ARTICLES = REPO / "benchmarks" / "articles"
@@ -60,11 +63,11 @@ QUICK_BATCHES = [("examples", 16), ("tokens", 1024)]
 
 def _segments(project: Path) -> list[list[str]]:
     """Per paragraph, the exact texts the build sends to the model (protected, Chinese only)."""
-    from bilingual.glossary import protect
-    from bilingual.glossary_file import load_glossary
-    from bilingual.pipeline import prepare
+    from bilingual.glossary.terms import protect
+    from bilingual.glossary.yaml_files import load_glossary
+    from bilingual.project.build import prepare
     from bilingual.readers import read_source
-    from bilingual.translate import has_chinese
+    from bilingual.stages.translate import has_chinese
 
     glossary = load_glossary(project / "glossary")
     paragraphs = []
@@ -215,7 +218,7 @@ def sweep(project: Path, env: dict, me: list[str], quick: bool) -> tuple[list, d
 
 def slow_model_env(quick: bool) -> tuple[dict, Path]:
     """Packages with a model whose sentences run to the length limit: long batches."""
-    from bilingual.random_model import TINY, build_package, isolated_environment
+    from random_model import TINY, build_package, isolated_environment
 
     seed = (REPO / "seeds" / "zhou-hongyi-on-sora.txt").read_text(encoding="utf-8")
     model_file = WORK / "slow.argosmodel"
@@ -287,7 +290,7 @@ def interrupts(quick: bool, repeat: int) -> list[tuple[str, float]]:
 def scaling(counts: list[int]) -> list[tuple[int, int, int, float, float]]:
     """Cold builds of N short articles with a small model: (N, segments, MB, s, driver s),
     where "driver s" is the same build with every translation cached and dist/ removed."""
-    from bilingual.random_model import TINY, build_package, isolated_environment
+    from random_model import TINY, build_package, isolated_environment
 
     seed = (REPO / "seeds" / "zhou-hongyi-on-sora.txt").read_text(encoding="utf-8")
     lines = [line for line in seed.splitlines() if line.strip()][1:4]
@@ -337,7 +340,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=WORK, help="where models and projects go")
     args = parser.parse_args()
     WORK = args.work.resolve()
-    from bilingual.random_model import BASE, TINY, build_package, isolated_environment
+    from random_model import BASE, TINY, build_package, isolated_environment
 
     WORK.mkdir(parents=True, exist_ok=True)
     size, name = (TINY, "tiny") if args.quick else (BASE, "base")

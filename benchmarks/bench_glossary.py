@@ -21,6 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_build import REPO, WORK, bilingual, install  # noqa: E402
 
+# The random-weight model builder is a test helper (tests/random_model.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
 ENTRIES = 10_000
 
 
@@ -48,7 +51,7 @@ def wall(command: list[str], cwd: Path, env: dict, repeat: int = 3) -> float:
 
 
 def main() -> None:
-    from bilingual.random_model import build_package, isolated_environment
+    from random_model import build_package, isolated_environment
 
     seed = REPO / "seeds" / "zhou-hongyi-on-sora.txt"
     WORK.mkdir(parents=True, exist_ok=True)

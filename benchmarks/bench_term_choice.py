@@ -27,6 +27,9 @@ from pathlib import Path
 
 from bench_build import ARTICLES, REPO, WORK, install, machine, make_project
 
+# The random-weight model builder is a test helper (tests/random_model.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
 CHILD = "--child"
 
 
@@ -34,15 +37,15 @@ def child(hypotheses: int, project: Path) -> None:
     """One timed run, in this fresh process: load (untimed), translate, then the stage's work."""
     from argostranslate.package import get_installed_packages
 
-    from bilingual import argos_engine
-    from bilingual.argos_engine import ArgosEngine
-    from bilingual.engine_config import resolve
-    from bilingual.glossary import protect, restore
-    from bilingual.glossary_file import load_glossary
-    from bilingual.pipeline import prepare
+    from bilingual.engines import argos as argos_engine
+    from bilingual.engines.argos import ArgosEngine
+    from bilingual.engines.config import resolve
+    from bilingual.glossary.terms import protect, restore
+    from bilingual.glossary.yaml_files import load_glossary
+    from bilingual.project.build import prepare
+    from bilingual.project.settings import Settings
     from bilingual.readers import read_source
-    from bilingual.settings import Settings
-    from bilingual.translate import choose, has_chinese
+    from bilingual.stages.translate import choose, has_chinese
 
     glossary = load_glossary(project / "glossary")
     segments = {}
@@ -91,7 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs of each, alternating")
     args = parser.parse_args()
-    from bilingual.random_model import BASE, build_package, isolated_environment
+    from random_model import BASE, build_package, isolated_environment
 
     WORK.mkdir(parents=True, exist_ok=True)
     model_file = WORK / "base.argosmodel"

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from bilingual.random_model import build_package, isolated_environment
+from random_model import build_package, isolated_environment
 
 REPO = Path(__file__).resolve().parent.parent
 _NO_OVERRIDE = "-dac_override,-dac_read_search,-fowner,-linux_immutable"
@@ -98,7 +97,7 @@ def slow_packages(tmp_path_factory) -> Path:
     is long (seconds), for interrupting a build in the middle of one."""
     from dataclasses import replace
 
-    from bilingual.random_model import TINY
+    from random_model import TINY
 
     out = tmp_path_factory.mktemp("slow-model") / "translate-zh_en-1_9.argosmodel"
     build_package([SEED.read_text(encoding="utf-8")], out, size=replace(TINY, eos_bias=-30.0))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from argostranslate.package import Package
 
-from bilingual.argos_engine import MAX_TOKENS, ArgosEngine, Work, plan_batches, split_long
-from bilingual.engine_config import EngineConfig
+from bilingual.engines.argos import MAX_TOKENS, ArgosEngine, Work, plan_batches, split_long
+from bilingual.engines.config import EngineConfig
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from bilingual import recipe
 from bilingual.document import ModelInfo
-from bilingual.engine_config import cores, resolve
-from bilingual.glossary import Glossary, Term
-from bilingual.settings import load_settings
-from bilingual.translate import DECODING, cache_key
+from bilingual.engines import recipe
+from bilingual.engines.config import cores, resolve
+from bilingual.glossary.terms import Glossary, Term
+from bilingual.project.settings import load_settings
+from bilingual.stages.translate import DECODING, cache_key
 from test_translate_stage import NO_MODEL_INFO, doc
 
 
@@ -148,7 +148,7 @@ def test_a_segment_short_enough_for_the_key_is_never_split(installed_packages):
 
     from argostranslate.package import Package
 
-    from bilingual.argos_engine import split_long
+    from bilingual.engines.argos import split_long
 
     package = Package(next(p for p in Path(installed_packages).iterdir() if p.is_dir()))
     text = "模" * recipe.SPLIT_ABOVE_CHARS  # many tokens, but not more characters than the limit

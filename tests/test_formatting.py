@@ -12,15 +12,15 @@ import pytest
 from markdown_it import MarkdownIt
 
 from bilingual.document import Document, Origin, Severity
-from bilingual.editions import SIMPLIFIED, TRADITIONAL
-from bilingual.formatting import CHECK, carry_document
-from bilingual.glossary import Glossary, Term
-from bilingual.pipeline import prepare
-from bilingual.qa import check_document
+from bilingual.document.editions import SIMPLIFIED, TRADITIONAL
+from bilingual.glossary.terms import Glossary, Term
+from bilingual.project.build import prepare
 from bilingual.readers import read_source
-from bilingual.traditional import convert_document
+from bilingual.stages.formatting import CHECK, carry_document
+from bilingual.stages.qa import check_document
+from bilingual.stages.traditional import convert_document
 from bilingual.writers import WriteOptions
-from bilingual.writers.markdown_writer import escape, render_markdown
+from bilingual.writers.markdown import escape, render_markdown
 from sources import write_markdown
 
 GLOSSARY = Glossary((Term("具身智能", "embodied intelligence"), Term("周鸿祎", "Zhou Hongyi")))
@@ -210,7 +210,7 @@ def test_traditional_markdown_keeps_formatting_on_converted_text(article):
 
 
 def test_web_page_links_remote_pictures_and_leaves_out_html_comments(tmp_path):
-    from bilingual.writers.html_writer import render_html
+    from bilingual.writers.html import render_html
 
     source = tmp_path / "remote.md"
     source.write_text(
@@ -237,7 +237,7 @@ def test_epub_keeps_web_links_and_unlinks_relative_ones(article):
 
 def test_a_span_cut_at_a_sentence_edge_is_one_again_in_the_block():
     from bilingual.document import Span, SpanKind
-    from bilingual.spans import join
+    from bilingual.document.spans import join
 
     strong = SpanKind.STRONG
     text, spans = join(
@@ -306,7 +306,7 @@ def word_table_with_a_picture(path: Path) -> Path:
 def test_a_picture_in_a_table_cell_stays_in_its_cell(tmp_path, source):
     from markdown_it import MarkdownIt
 
-    from bilingual.writers.epub_writer import build_epub
+    from bilingual.writers.epub import build_epub
     from bilingual.writers.html_render import article_html
 
     if source == "md":
@@ -364,9 +364,9 @@ def test_every_edition_takes_its_title_by_one_rule(tmp_path, text, title):
     import docx
     from lxml import html
 
-    from bilingual.writers.docx_writer import write as write_docx
-    from bilingual.writers.epub_writer import build_epub
-    from bilingual.writers.html_writer import render_html
+    from bilingual.writers.docx import write as write_docx
+    from bilingual.writers.epub import build_epub
+    from bilingual.writers.html import render_html
 
     (tmp_path / "plain.md").write_text(text, encoding="utf-8")
     document = translated(tmp_path / "plain.md", {})

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bilingual.document import Document, Paragraph
-from bilingual.glossary import Glossary, Term, protect, restore
-from bilingual.pipeline import prepare
-from bilingual.qa import check_document
-from bilingual.traditional import convert_document, converter
-from bilingual.translate import translate_documents
+from bilingual.glossary.terms import Glossary, Term, protect, restore
+from bilingual.project.build import prepare
+from bilingual.stages.qa import check_document
+from bilingual.stages.traditional import convert_document, converter
+from bilingual.stages.translate import translate_documents
 from test_translate_stage import NO_MODEL_INFO, DictStore, EchoEngine
 
 GLOSSARY = Glossary(
@@ -79,7 +79,7 @@ def test_a_missing_term_is_flagged_never_silent():
 
 def test_plural_and_capitalised_forms_count_as_present():
     (segment,) = doc("具身智能的系统。").segments
-    from bilingual.glossary import missing_terms
+    from bilingual.glossary.terms import missing_terms
 
     assert missing_terms("Embodied intelligences are here.", segment.terms) == []
     assert missing_terms("embodied-ish intelligence", segment.terms) == list(segment.terms)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bilingual.glossary import Glossary, Matcher, Term
+from bilingual.glossary.terms import Glossary, Matcher, Term
 
 
 def glossary(*terms: Term) -> Glossary:

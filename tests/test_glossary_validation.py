@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bilingual.errors import ManyErrors
-from bilingual.glossary_file import load_glossary
+from bilingual.glossary.yaml_files import load_glossary
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -156,7 +156,7 @@ def test_terms_and_variants_without_a_letter_are_refused(tmp_path, text):
 
 
 def test_invisible_characters_are_normalized_and_reported(tmp_path):
-    from bilingual.glossary import Glossary
+    from bilingual.glossary.terms import Glossary
 
     write(tmp_path / "g", "a.yaml", 'terms:\n  - zh: "So\\u200bra"\n    en: Sora\n')
     glossary: Glossary = load_glossary(tmp_path / "g")

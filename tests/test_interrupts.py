@@ -100,7 +100,7 @@ def test_a_signal_while_the_outputs_are_renamed_lets_them_all_land(tmp_path, mon
     rather than stopping with "as before" once every output was already in place."""
     import os
 
-    from bilingual import pipeline
+    from bilingual.project import build as pipeline
 
     dist = tmp_path / "dist"
     dist.mkdir()

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from random_model import build_package
 
-from bilingual.random_model import build_package
 from conftest import SEED, Project
 
 

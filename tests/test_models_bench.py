@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bilingual.settings import load_settings
+from bilingual.project.settings import load_settings
 
 CONFIG = """# Our newsroom's settings.
 seeds = "seeds"  # the articles

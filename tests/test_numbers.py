@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bilingual.qa.numbers import chinese_quantities, english_quantities, matches
+from bilingual.stages.qa.numbers import chinese_quantities, english_quantities, matches
 
 # Chinese forms and the values the English must carry.
 CHINESE = [

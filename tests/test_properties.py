@@ -14,15 +14,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bilingual.document import Document, ModelInfo, Paragraph
-from bilingual.editions import EDITIONS, normal_space
+from bilingual.document.characters import clean_text
+from bilingual.document.editions import EDITIONS, normal_space
 from bilingual.errors import InputError, ManyErrors
-from bilingual.glossary import Glossary, Matcher, Term
-from bilingual.glossary_file import load_glossary
-from bilingual.pipeline import prepare
+from bilingual.glossary.terms import Glossary, Matcher, Term
+from bilingual.glossary.yaml_files import load_glossary
+from bilingual.project.build import prepare
 from bilingual.readers import read_source
-from bilingual.readers.clean import clean_text
-from bilingual.segment import split_sentences
-from bilingual.traditional import convert_document
+from bilingual.stages.segment import split_sentences
+from bilingual.stages.traditional import convert_document
 from bilingual.writers import WRITERS, WriteOptions, targets
 
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
@@ -138,7 +138,7 @@ def test_any_glossary_entries_load_or_are_refused_by_line(entries):
 def _translated(document: Document, english: list[str]) -> Document:
     """``document`` with English from ``english`` (anything a model could say), through the
     translation stage, as a build does."""
-    from bilingual.translate import translate_documents
+    from bilingual.stages.translate import translate_documents
 
     class Engine:  # says whatever Hypothesis chose, control characters included
         def translate(self, sources):

@@ -8,7 +8,7 @@ import re
 
 import docx
 
-from bilingual.qa import CHECKS
+from bilingual.stages.qa import CHECKS
 from conftest import REPO, Project
 
 NAME = "zhou-hongyi-on-sora"

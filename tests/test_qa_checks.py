@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 
 from bilingual.document import Document, Origin, Paragraph, Segment, Severity
-from bilingual.glossary import Glossary, Term
-from bilingual.pipeline import prepare
-from bilingual.qa import CHECKS, BuildIndex, check_document
-from bilingual.traditional import convert_document
+from bilingual.glossary.terms import Glossary, Term
+from bilingual.project.build import prepare
+from bilingual.stages.qa import CHECKS, BuildIndex, check_document
+from bilingual.stages.traditional import convert_document
 
 GLOSSARY = Glossary(
     (

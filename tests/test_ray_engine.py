@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+from random_model import build_package, closed_port, isolated_environment
 
-from bilingual.random_model import build_package, closed_port, isolated_environment
 from conftest import SEED, Project, new_project
 
 pytest.importorskip("ray", reason="the ray extra is not installed: pip install -e '.[ray]'")
@@ -220,8 +220,8 @@ def test_the_engine_api_on_a_local_cluster_matches_the_in_process_engine(install
     """RayEngine and ArgosEngine on the same planned batches give the same English."""
     from argostranslate.package import Package
 
-    from bilingual.argos_engine import ArgosEngine
-    from bilingual.engine_config import EngineConfig
+    from bilingual.engines.argos import ArgosEngine
+    from bilingual.engines.config import EngineConfig
 
     package = Package(next(p for p in Path(installed_packages).iterdir() if p.is_dir()))
     sources = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -230,9 +230,9 @@ def test_the_engine_api_on_a_local_cluster_matches_the_in_process_engine(install
     script = (
         "import json, sys\n"
         "from argostranslate.package import Package\n"
-        "from bilingual.engine_config import EngineConfig\n"
-        "from bilingual.ray_engine import RayEngine\n"
-        "from bilingual.settings import RaySettings\n"
+        "from bilingual.engines.config import EngineConfig\n"
+        "from bilingual.engines.ray import RayEngine\n"
+        "from bilingual.project.settings import RaySettings\n"
         "package = Package(sys.argv[1])\n"
         "config = EngineConfig(batch_type='examples', batch_size=3,\n"
         "                      ray=RaySettings(address='local', workers=2))\n"

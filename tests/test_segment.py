@@ -6,8 +6,8 @@ import pytest
 
 from bilingual.document import Document
 from bilingual.readers.text import paragraphs_of
-from bilingual.segment import segment_document, split_sentences
-from bilingual.segment_rules import BREAKS, KEEPS
+from bilingual.stages.segment import segment_document, split_sentences
+from bilingual.stages.segment_rules import BREAKS, KEEPS
 from conftest import SEED
 
 CASES = [(rule.name, text, expected) for rule in BREAKS + KEEPS for text, expected in rule.examples]

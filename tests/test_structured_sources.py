@@ -10,8 +10,8 @@ import pytest
 
 from bilingual.document import Kind, SpanKind
 from bilingual.errors import InputError
-from bilingual.glossary import Glossary, Term
-from bilingual.pipeline import prepare
+from bilingual.glossary.terms import Glossary, Term
+from bilingual.project.build import prepare
 from bilingual.readers import read_source
 from conftest import Project
 from sources import DOCX_PICTURE_ALT, write_docx, write_markdown
@@ -272,7 +272,7 @@ def test_spans_stay_on_their_text_when_glossary_variants_change_its_length(tmp_p
 
 def test_traditional_spans_follow_phrases_that_change_length():
     from bilingual.document import Segment, Span
-    from bilingual.traditional import traditional_text
+    from bilingual.stages.traditional import traditional_text
 
     source = "插上U盘，打开**软件**。"
     plain = "插上U盘，打开软件。"

@@ -11,16 +11,16 @@ import docx
 import pytest
 from argostranslate.package import Package
 
-from bilingual.argos_engine import ArgosEngine
-from bilingual.cache import TranslationCache
 from bilingual.document import Document, Origin, Paragraph
-from bilingual.editions import SIMPLIFIED, TRADITIONAL, notes
-from bilingual.engine_config import EngineConfig
-from bilingual.glossary import Glossary, Term, protect
-from bilingual.pipeline import prepare
-from bilingual.qa import check_document
-from bilingual.traditional import convert_document
-from bilingual.translate import DECODING, cache_key, choose, translate_documents
+from bilingual.document.editions import SIMPLIFIED, TRADITIONAL, notes
+from bilingual.engines.argos import ArgosEngine
+from bilingual.engines.config import EngineConfig
+from bilingual.glossary.terms import Glossary, Term, protect
+from bilingual.memory.cache import TranslationCache
+from bilingual.project.build import prepare
+from bilingual.stages.qa import check_document
+from bilingual.stages.traditional import convert_document
+from bilingual.stages.translate import DECODING, cache_key, choose, translate_documents
 from conftest import Project
 from test_translate_stage import NO_MODEL_INFO, DictStore
 
@@ -131,7 +131,7 @@ def test_the_choice_rule_is_in_the_cache_key_of_segments_with_terms_only(monkeyp
     )
     from dataclasses import replace as bumped
 
-    from bilingual import recipe
+    from bilingual.engines import recipe
 
     monkeypatch.setattr(
         recipe,
@@ -168,7 +168,7 @@ def package(installed_packages) -> Package:
 
 
 def test_the_argos_engine_returns_the_whole_beam_ranked_best_first(package, monkeypatch):
-    from bilingual import argos_engine
+    from bilingual.engines import argos as argos_engine
 
     engine = ArgosEngine(package, EngineConfig())
     sources = [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bilingual.document import Document
 from bilingual.errors import InputError
-from bilingual.registry import Entry, Registry
+from bilingual.util.registry import Entry, Registry
 
 # A long feature is ~50 KB; 5 MB (~1.7 million characters) is a book, not an article, and its
 # DOCX would be unusable. Refusing beats a build that runs for hours.
@@ -31,7 +31,7 @@ READERS: Registry[ReaderInfo] = Registry(
         Entry(".md", "bilingual.readers.markdown:read", ReaderInfo("CommonMark Markdown")),
         Entry(
             ".docx",
-            "bilingual.readers.docx_reader:read",
+            "bilingual.readers.docx:read",
             ReaderInfo("a Word document", max_bytes=50 * 1024 * 1024),
         ),
     ],

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.document import Cleaned
+from bilingual.document.characters import clean_text
 from bilingual.errors import InputError
-from bilingual.readers.clean import clean_text
 
 # Text in UTF-16 always holds NUL bytes (every newline is 0A 00); GB18030 and Big5 never do.
 _WITH_NUL = ["utf_16_le", "utf_16_be"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bilingual.document import Span, SpanKind
-from bilingual.spans import merged
+from bilingual.document.spans import merged
 
 _BREAK = "\n"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bilingual.document import Document, Kind, Paragraph
 from bilingual.readers.decode import decode_source, file_date
-from bilingual.segment import split_sentences
+from bilingual.stages.segment import split_sentences
 
 _FINAL = "。！？!?.…"
 

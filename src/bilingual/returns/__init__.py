@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bilingual.editions import Edition, EditionTable
+from bilingual.document.editions import Edition, EditionTable
 from bilingual.errors import InputError
-from bilingual.registry import Entry, Registry
+from bilingual.util.registry import Entry, Registry
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,9 @@ class ReturnInfo:
 RETURNS: Registry[ReturnInfo] = Registry(
     "returned file",
     [
-        Entry(".docx", "bilingual.returns.docx_file:read", ReturnInfo("the editors' DOCX")),
-        Entry(".xlf", "bilingual.returns.xliff_file:read", ReturnInfo("a CAT tool's XLIFF")),
-        Entry(".xliff", "bilingual.returns.xliff_file:read", ReturnInfo("a CAT tool's XLIFF")),
+        Entry(".docx", "bilingual.returns.docx:read", ReturnInfo("the editors' DOCX")),
+        Entry(".xlf", "bilingual.returns.xliff:read", ReturnInfo("a CAT tool's XLIFF")),
+        Entry(".xliff", "bilingual.returns.xliff:read", ReturnInfo("a CAT tool's XLIFF")),
     ],
 )
 

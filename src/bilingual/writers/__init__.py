@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bilingual.document import Document
-from bilingual.editions import EDITIONS, Edition
-from bilingual.registry import Entry, Registry
+from bilingual.document.editions import EDITIONS, Edition
+from bilingual.util.registry import Entry, Registry
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,12 @@ WRITERS: Registry[WriterInfo] = Registry(
     [
         Entry(
             "docx",
-            "bilingual.writers.docx_writer:write",
+            "bilingual.writers.docx:write",
             WriterInfo("editors' table: ID, Chinese, English, Notes", "docx", per_edition=True),
         ),
         Entry(
             "md",
-            "bilingual.writers.markdown_writer:write",
+            "bilingual.writers.markdown:write",
             WriterInfo(
                 "readers' Markdown, Chinese then English",
                 "md",
@@ -56,22 +56,22 @@ WRITERS: Registry[WriterInfo] = Registry(
         ),
         Entry(
             "html",
-            "bilingual.writers.html_writer:write",
+            "bilingual.writers.html:write",
             WriterInfo("readers' web page, one self-contained file", "html", per_edition=True),
         ),
         Entry(
             "epub",
-            "bilingual.writers.epub_writer:write",
+            "bilingual.writers.epub:write",
             WriterInfo("readers' EPUB 3 e-book", "epub", per_edition=True),
         ),
         Entry(
             "qa",
-            "bilingual.writers.qa_writer:write",
+            "bilingual.writers.qa:write",
             WriterInfo("every QA flag, as JSON", "qa.json", per_edition=False),
         ),
         Entry(
             "xliff",
-            "bilingual.writers.xliff_writer:write",
+            "bilingual.writers.xliff:write",
             # One per document: the source is the Simplified edition (the Traditional is derived
             # from it by OpenCC, and both editions share the English), hence the file name.
             WriterInfo(

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bilingual.document import Kind, Paragraph, Span, SpanKind
-from bilingual.editions import Edition
-from bilingual.spans import clip, join, nested
+from bilingual.document.editions import Edition
+from bilingual.document.spans import clip, join, nested
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from html import escape
 
 from bilingual.document import Document, Image, Kind, Paragraph, Span, SpanKind
-from bilingual.editions import Edition
+from bilingual.document.editions import Edition
 from bilingual.writers.blocks import (
     Container,
     Piece,

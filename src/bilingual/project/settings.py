@@ -1,0 +1,219 @@
+"""Where things are and how to build: defaults, then ``bilingual.toml``, then Argos's own
+settings (``ARGOS_*`` environment variables or its settings.json), then command-line flags."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from bilingual.errors import InputError
+from bilingual.stages.traditional import CONFIGS
+
+CONFIG_FILE = "bilingual.toml"
+PAPERS = ("a4", "letter")
+XLIFF_VERSIONS = ("2.1", "1.2")
+XLIFF_TARGETS = ("english", "source")
+
+
+def _all_writers() -> tuple[str, ...]:
+    from bilingual.writers import WRITERS
+
+    return tuple(name for name, entry in WRITERS.items() if entry.info.default)
+
+
+def _all_checks() -> tuple[str, ...]:
+    from bilingual.stages.qa import CHECKS
+
+    return tuple(CHECKS)
+
+
+@dataclass(frozen=True)
+class RaySettings:
+    """The ``[ray]`` table: where the cluster is and the translators it runs."""
+
+    address: str | None = None  # "local" (a cluster of this machine), "auto", [ray://]HOST:PORT
+    workers: int = 0  # translators (Ray actors); 0: as many as the cluster's CPUs or GPUs allow
+    threads: int = 1  # CPU threads per worker
+    gpus: float = 0  # GPUs per worker (0: translate on CPU)
+
+
+@dataclass(frozen=True)
+class Settings:
+    seeds: Path = Path("seeds")
+    glossary: Path = Path("glossary")
+    dist: Path = Path("dist")
+    tm: Path = Path("tm")  # the translation memory (commit it)
+    state: Path = Path(".bilingual")  # cache, edition bases and lock (do not commit)
+    traditional: str = "s2twp"
+    # Translation speed (engine_config.py checks them against the machine; 0/"auto": measured).
+    workers: int = 0  # parallel translators per device (ARGOS_INTER_THREADS)
+    threads: int = 0  # threads per translator (ARGOS_INTRA_THREADS)
+    batch_size: int = 0  # per CTranslate2 batch, in examples or tokens (ARGOS_BATCH_SIZE)
+    batch_type: str = "auto"  # "examples", "tokens" or "auto"
+    compute_type: str = "auto"  # CTranslate2 compute type (ARGOS_COMPUTE_TYPE)
+    device: str = "cpu"  # "cpu", "cuda" or "auto" (ARGOS_DEVICE_TYPE)
+    device_index: tuple[int, ...] = (0,)  # GPUs to use, with device = "cuda"
+    ray: RaySettings = field(default_factory=RaySettings)
+    engine: str = "argos"
+    outputs: tuple[str, ...] = ()  # () = every registered writer
+    paper: str = "a4"
+    qa_off: tuple[str, ...] = ()  # QA checks switched off, by name
+    xliff_version: str = "2.1"
+    xliff_targets: str = "english"  # what XLIFF <target> holds; "source" for OmegaT
+
+    def check(self) -> Settings:
+        from bilingual.engines import ENGINES
+        from bilingual.writers import WRITERS
+
+        if self.traditional not in CONFIGS:
+            raise InputError(
+                f"unknown Traditional conversion '{self.traditional}'; "
+                f"choose one of {', '.join(CONFIGS)}"
+            )
+        from bilingual.engines.config import check_settings
+
+        check_settings(self)
+        if self.engine not in ENGINES:
+            raise InputError(
+                f"unknown engine '{self.engine}'; choose one of {', '.join(ENGINES.names())}"
+            )
+        unknown = [name for name in self.outputs if name not in WRITERS]
+        if unknown:
+            raise InputError(
+                f"unknown output '{unknown[0]}'; choose from {', '.join(WRITERS.names())}"
+            )
+        unknown_checks = [name for name in self.qa_off if name not in _all_checks()]
+        if unknown_checks:
+            raise InputError(
+                f"unknown QA check '{unknown_checks[0]}' in qa_off; "
+                f"choose from {', '.join(_all_checks())}"
+            )
+        if self.paper not in PAPERS:
+            raise InputError(f"unknown paper '{self.paper}'; choose one of {', '.join(PAPERS)}")
+        if self.xliff_version not in XLIFF_VERSIONS or self.xliff_targets not in XLIFF_TARGETS:
+            raise InputError(
+                f"xliff_version must be one of {', '.join(XLIFF_VERSIONS)}, "
+                f"xliff_targets one of {', '.join(XLIFF_TARGETS)}"
+            )
+        outputs = tuple(dict.fromkeys(self.outputs)) or _all_writers()
+        engine = "ray" if self.ray.address and self.engine == "argos" else self.engine
+        return replace(self, outputs=outputs, engine=engine)
+
+
+_PATHS = {"seeds", "glossary", "dist", "tm", "state"}
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "workers": int,
+    "threads": int,
+    "batch_size": int,
+    "outputs": list,
+    "qa_off": list,
+    "device_index": (int, list),
+    "ray": dict,
+    "gpus": (int, float),
+}
+_TYPE_NAMES = {int: "a whole number", list: "a list", dict: "a table", str: "a string"}
+# Argos Translate's own names for the settings it shares with us (environment or settings.json).
+ARGOS_NAMES = {
+    "workers": "ARGOS_INTER_THREADS",
+    "threads": "ARGOS_INTRA_THREADS",
+    "batch_size": "ARGOS_BATCH_SIZE",
+    "compute_type": "ARGOS_COMPUTE_TYPE",
+    "device": "ARGOS_DEVICE_TYPE",
+}
+
+
+def _value(path: Path, key: str, value: Any) -> Any:
+    expected = _TYPES.get(key, str)
+    well_typed = isinstance(value, expected) and not isinstance(value, bool)
+    if not well_typed:
+        kinds = expected if isinstance(expected, tuple) else (expected,)
+        name = " or ".join(_TYPE_NAMES.get(kind, "a number") for kind in kinds)
+        raise InputError(f"{path}: '{key}' must be {name}")
+    if key in ("outputs", "qa_off"):
+        if not all(isinstance(v, str) for v in value):
+            raise InputError(f"{path}: '{key}' must be a list of names")
+        return tuple(value)
+    if key == "device_index":
+        indexes = value if isinstance(value, list) else [value]
+        if not indexes or not all(isinstance(i, int) and not isinstance(i, bool) for i in indexes):
+            raise InputError(f"{path}: 'device_index' must be a GPU number or a list of them")
+        return tuple(indexes)
+    if key == "ray":
+        return _ray_table(path, value)
+    return path.parent / value if key in _PATHS else value
+
+
+def _ray_table(path: Path, table: dict) -> RaySettings:
+    return RaySettings(**_table(path, table, RaySettings, " in [ray]"))
+
+
+def _table(path: Path, table: dict, kind: type, where: str = "") -> dict[str, Any]:
+    """A TOML table's values for the dataclass ``kind``; an unknown key is refused by name."""
+    known = {f.name for f in fields(kind)}
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            raise InputError(
+                f"{path}: unknown setting '{key}'{where} (known: {', '.join(sorted(known))})"
+            )
+        values[key] = _value(path, key, value)
+    return values
+
+
+def _argos_settings_file() -> dict:
+    """Argos's settings.json (read as Argos does; importing Argos's settings module would fail
+    on the very values we are about to check)."""
+    import json
+    import os
+
+    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    try:
+        data = json.loads((home / "argos-translate" / "settings.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def argos_settings() -> dict[str, Any]:
+    """The speed settings given under Argos's own names (environment first, then its
+    settings.json), as Settings values; a value that is not a number is refused by name."""
+    import os
+
+    from_file = _argos_settings_file()
+    values: dict[str, Any] = {}
+    for key, name in ARGOS_NAMES.items():
+        raw = os.environ.get(name, from_file.get(name))
+        if raw is None or str(raw).strip() == "":
+            continue
+        raw = str(raw).strip()
+        if _TYPES.get(key) is int:
+            try:
+                values[key] = int(raw)
+            except ValueError:
+                raise InputError(f"{name}={raw!r}: must be a whole number") from None
+        elif not (key == "compute_type" and raw == "auto"):
+            values[key] = raw
+    return values
+
+
+def load_settings(config: Path | None, overrides: dict) -> Settings:
+    """Defaults, the config file (``config`` or ./bilingual.toml if present), then overrides."""
+    settings = Settings()
+    path = config or (Path(CONFIG_FILE) if Path(CONFIG_FILE).is_file() else None)
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: {exc}") from None
+        settings = replace(settings, **_table(path, data, Settings))
+    settings = replace(settings, **argos_settings())
+    flags = {k: v for k, v in overrides.items() if v is not None and k != "ray"}
+    settings = replace(settings, **flags)
+    ray = {k: v for k, v in (overrides.get("ray") or {}).items() if v is not None}
+    if ray:
+        settings = replace(settings, ray=replace(settings.ray, **ray))
+    return settings.check()
