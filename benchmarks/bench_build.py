@@ -63,11 +63,11 @@ QUICK_BATCHES = [("examples", 16), ("tokens", 1024)]
 
 def _segments(project: Path) -> list[list[str]]:
     """Per paragraph, the exact texts the build sends to the model (protected, Chinese only)."""
+    from bilingual.document.characters import has_chinese
     from bilingual.glossary.terms import protect
     from bilingual.glossary.yaml_files import load_glossary
     from bilingual.project.build import prepare
     from bilingual.readers import read_source
-    from bilingual.stages.translate import has_chinese
 
     glossary = load_glossary(project / "glossary")
     paragraphs = []

@@ -37,6 +37,7 @@ def child(hypotheses: int, project: Path) -> None:
     """One timed run, in this fresh process: load (untimed), translate, then the stage's work."""
     from argostranslate.package import get_installed_packages
 
+    from bilingual.document.characters import has_chinese
     from bilingual.engines import argos as argos_engine
     from bilingual.engines.argos import ArgosEngine
     from bilingual.engines.config import resolve
@@ -45,7 +46,7 @@ def child(hypotheses: int, project: Path) -> None:
     from bilingual.project.build import prepare
     from bilingual.project.settings import Settings
     from bilingual.readers import read_source
-    from bilingual.stages.translate import choose, has_chinese
+    from bilingual.stages.translate import choose
 
     glossary = load_glossary(project / "glossary")
     segments = {}
@@ -56,7 +57,7 @@ def child(hypotheses: int, project: Path) -> None:
     package = next(p for p in get_installed_packages() if p.from_code == "zh")
     # The build's own engine settings; only the number of hypotheses asked for differs.
     argos_engine.SEARCH = {**argos_engine.SEARCH, "num_hypotheses": hypotheses}
-    engine = ArgosEngine(package, resolve(Settings()))
+    engine = ArgosEngine(package, resolve(Settings().speed))
     sources = list(segments)
     start, cpu = time.perf_counter(), time.process_time()
     beams = list(engine.translate(sources))

@@ -26,7 +26,7 @@ import resource, sys
 from pathlib import Path
 from bilingual.errors import InputError
 from bilingual.project.settings import Settings
-from bilingual.memory.tmx import import_tmx
+from bilingual.project.tm_import import import_tmx
 root = Path(sys.argv[2])
 try:
     summary = import_tmx(Path(sys.argv[1]), Settings(tm=root / "tm", state=root / ".bilingual"))

@@ -218,7 +218,7 @@ def test_progress_bar_only_on_a_terminal(project):
 def test_help_is_instant_because_heavy_imports_are_lazy(project):
     code = (
         "import sys, bilingual.cli\n"
-        "bilingual.cli._parser()\n"
+        "bilingual.cli.parser()\n"
         "heavy = {'ctranslate2', 'docx', 'opencc', 'argostranslate', 'yaml', 'numpy',\n"
         "         'markdown_it', 'ebooklib', 'lxml'}\n"
         "print(sorted(heavy & set(sys.modules)))"

@@ -10,10 +10,11 @@ import pytest
 
 from bilingual.document import ModelInfo
 from bilingual.engines import recipe
+from bilingual.engines.argos import DECODING
 from bilingual.engines.config import cores, resolve
 from bilingual.glossary.terms import Glossary, Term
 from bilingual.project.settings import load_settings
-from bilingual.stages.translate import DECODING, cache_key
+from bilingual.stages.translate import cache_key
 from test_translate_stage import NO_MODEL_INFO, doc
 
 
@@ -97,11 +98,11 @@ def test_measured_defaults_use_every_core_as_separate_translators(tmp_path, monk
     for name in ("ARGOS_INTER_THREADS", "ARGOS_INTRA_THREADS", "ARGOS_BATCH_SIZE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    config = resolve(load_settings(None, {}))
+    config = resolve(load_settings(None, {}).speed)
     assert (config.workers, config.threads) == (cores(), 1)
     assert (config.device, config.compute_type, config.batch_type) == ("cpu", "default", "tokens")
     # --threads N alone keeps its old meaning: one translator's threads, cores shared out.
-    assert resolve(load_settings(None, {"threads": cores()})).workers == 1
+    assert resolve(load_settings(None, {"threads": cores()}).speed).workers == 1
 
 
 def test_cache_key_records_device_and_compute_type():
@@ -173,7 +174,7 @@ def test_device_auto_falls_back_to_the_cpu_without_a_gpu(tmp_path, monkeypatch):
         pytest.skip("this machine has a GPU")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ARGOS_DEVICE_TYPE", raising=False)
-    config = resolve(load_settings(None, {"device": "auto"}))
+    config = resolve(load_settings(None, {"device": "auto"}).speed)
     assert (config.device, config.batch_type, config.batch_size) == ("cpu", "tokens", 1024)
 
 

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
-from random_model import build_package, closed_port, isolated_environment
 
 from conftest import SEED, Project, new_project
+from random_model import build_package, closed_port, isolated_environment
 
 pytest.importorskip("ray", reason="the ray extra is not installed: pip install -e '.[ray]'")
 
@@ -232,7 +232,7 @@ def test_the_engine_api_on_a_local_cluster_matches_the_in_process_engine(install
         "from argostranslate.package import Package\n"
         "from bilingual.engines.config import EngineConfig\n"
         "from bilingual.engines.ray import RayEngine\n"
-        "from bilingual.project.settings import RaySettings\n"
+        "from bilingual.engines.config import RaySettings\n"
         "package = Package(sys.argv[1])\n"
         "config = EngineConfig(batch_type='examples', batch_size=3,\n"
         "                      ray=RaySettings(address='local', workers=2))\n"

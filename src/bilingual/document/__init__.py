@@ -5,12 +5,18 @@ Document -> paragraphs (blocks: a heading, a list item, a paragraph, ...) -> seg
 text itself stays plain for segmentation, the glossary and the model. Every new field has a
 default that is what a plain-text line means. Stages return new objects
 (``dataclasses.replace``); nothing here does I/O.
+
+The package also holds what every layer shares about text: editions (``editions``), language
+tags (``languages``), span arithmetic (``spans``) and characters (``characters``). It imports
+nothing of the pipeline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from bilingual.document.characters import Cleaned
 
 
 class Severity(StrEnum):
@@ -100,23 +106,6 @@ class Replacement:
     term: str
     start: int
     end: int
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    """A character no output format can hold, removed or replaced when the source was read."""
-
-    line: int  # 1-based, in the source file
-    column: int  # 1-based
-    character: str
-    replacement: str  # "" when removed
-
-    @property
-    def message(self) -> str:
-        from bilingual.document.characters import describe
-
-        done = "removed" if not self.replacement else f"replaced by {describe(self.replacement)}"
-        return f"line {self.line}, column {self.column}: {describe(self.character)} {done}"
 
 
 @dataclass(frozen=True)

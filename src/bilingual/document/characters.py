@@ -11,8 +11,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
-from bilingual.document import Cleaned
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A character no output format can hold, removed or replaced when the source was read."""
+
+    line: int  # 1-based, in the source file
+    column: int  # 1-based
+    character: str
+    replacement: str  # "" when removed
+
+    @property
+    def message(self) -> str:
+        done = "removed" if not self.replacement else f"replaced by {describe(self.replacement)}"
+        return f"line {self.line}, column {self.column}: {describe(self.character)} {done}"
+
+
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a Han character."""
+    return bool(_HAN.search(text))
+
 
 _AS_SPACE = {"\x0b", "\x0c", "\x85"}
 UNSUPPORTED = re.compile(

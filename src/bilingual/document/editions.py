@@ -3,7 +3,7 @@
 ``edition_table`` is the single statement of what an editable edition (the DOCX, the XLIFF) shows
 for a document: per segment its ID, Chinese, English and Notes, plus the edition's identity. The
 identity is a hash of that content, so a rebuild that changes nothing keeps it, and the project
-keeps each table's rows (``bases.py``) as the base an editor's file is later judged against.
+keeps each table's rows (``memory.bases``) as the base an editor's file is later judged against.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bilingual.document import Document, Kind, Origin, Segment, TermHit
-from bilingual.stages.traditional import LANGUAGE_TAGS
+from bilingual.document.languages import LANGUAGE_TAGS
 
 
 @dataclass(frozen=True)

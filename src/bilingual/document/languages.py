@@ -14,6 +14,9 @@ ENGLISH = "en"
 _TRADITIONAL_REGIONS = {"tw", "hk", "mo"}
 _SIMPLIFIED_REGIONS = {"cn", "sg", "my"}
 
+# The region each OpenCC conversion writes for (the zh-Hant editions' language tag).
+LANGUAGE_TAGS = {"s2twp": "zh-TW", "s2tw": "zh-TW", "s2hk": "zh-HK", "s2t": "zh-TW"}
+
 # What bilingual writes: BCP 47 tags with the script, as TMX 1.4b and XLIFF allow.
 TAGS = {SIMPLIFIED: "zh-Hans", TRADITIONAL: "zh-Hant", ENGLISH: "en"}
 

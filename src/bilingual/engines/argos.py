@@ -23,11 +23,12 @@ from pathlib import Path
 from bilingual.engines.config import EngineConfig
 from bilingual.engines.recipe import SPLIT_ABOVE_CHARS
 from bilingual.errors import ModelError
-from bilingual.stages.translate import DECODING
 
 Tokens = list[str]
 # Argos's decoding, asking for the beam's whole n-best list (it costs no extra search): every
 # engine yields, per source, its hypotheses ranked best first.
+# Argos Translate's own decoding settings (argostranslate.translate.apply_packaged_translation).
+DECODING = {"beam_size": 4, "length_penalty": 0.2, "replace_unknowns": True}
 SEARCH = {**DECODING, "num_hypotheses": DECODING["beam_size"]}
 BATCHES_PER_TRANSLATOR = 4  # at least this many batches each, when the work allows
 

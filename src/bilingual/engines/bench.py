@@ -1,7 +1,7 @@
 """``bilingual models bench``: the installed model's speed on this machine over a sweep of
 engine settings (workers x threads x batch type and size), and the fastest saved if asked.
 
-It translates the project's own segments (the sources, as the build sends them) with the real
+It translates the texts it is given (the project's segments, as the build sends them) with the real
 engine, one model load per workers x threads layout; each trial is timed after a warm-up. The
 fastest is written into ``bilingual.toml`` with tomlkit, which keeps the user's comments and
 layout.
@@ -14,9 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from bilingual.engines.config import EngineConfig, cores, resolve
+from bilingual.engines.config import (
+    ARGOS_NAMES,
+    EngineConfig,
+    SpeedSettings,
+    argos_settings,
+    cores,
+    resolve,
+)
 from bilingual.errors import EnvironmentProblem, InputError, ModelError
-from bilingual.project.settings import ARGOS_NAMES, Settings, argos_settings
 
 Batch = tuple[str, int]  # (batch type, batch size)
 CPU_BATCHES: tuple[Batch, ...] = (
@@ -64,32 +70,6 @@ def default_layouts(device: str) -> list[tuple[int, int]]:
         return [(1, 1), (2, 1)]
     n = cores()
     return [(w, n // w) for w in range(1, n + 1) if n % w == 0]
-
-
-def sample(settings: Settings, limit: int) -> list[str]:
-    """Up to ``limit`` distinct texts the build would send to the model, from the sources."""
-    from bilingual.glossary.terms import Glossary, protect
-    from bilingual.glossary.yaml_files import load_glossary
-    from bilingual.project.build import discover_sources, prepare
-    from bilingual.readers import read_source
-    from bilingual.stages.translate import has_chinese
-
-    glossary = (
-        load_glossary(settings.glossary, cache_dir=settings.state)
-        if settings.glossary.exists()
-        else Glossary()
-    )
-    texts: dict[str, None] = {}
-    paths, _ = discover_sources(settings.seeds)
-    for path in paths:
-        for segment in prepare(read_source(path), glossary).segments:
-            if has_chinese(segment.text):
-                texts[protect(segment)] = None
-            if len(texts) >= limit:
-                return list(texts)
-    if not texts:
-        raise InputError(f"{settings.seeds}: no Chinese sentences to measure with; add sources")
-    return list(texts)
 
 
 def sweep(
@@ -179,15 +159,16 @@ class Bench:
 
 
 def measure(
-    settings: Settings,
+    settings: SpeedSettings,
+    sample: Callable[[int], list[str]],
     layouts: Sequence[tuple[int, int]] | None,
     batches: Sequence[Batch] | None,
     segments: int,
     repeat: int,
     say: Callable[[str], None],
 ) -> Bench:
-    """The sweep on the installed model with the project's segments (defaults: every split of
-    the cores, and the batch shapes of the device)."""
+    """The sweep on the installed model with ``sample(segments)``, the texts to translate
+    (defaults: every split of the cores, and the batch shapes of the device)."""
     from bilingual.engines import packages as argos_models
     from bilingual.engines.config import check_settings
 
@@ -201,7 +182,7 @@ def measure(
     batches = batches or (GPU_BATCHES if base.device == "cuda" else CPU_BATCHES)
     if segments < 1 or repeat < 1:
         raise InputError("--segments and --repeat must be 1 or more")
-    texts = sample(settings, segments)
+    texts = sample(segments)
     say(
         f"measuring {argos_models.model_info(package).name} on {base.device} "
         f"({base.compute_type}) with {len(texts)} segments: "

@@ -14,13 +14,11 @@ using every core, and small token batches keep every translator busy to the end.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
 from bilingual.errors import InputError, ModelError
-
-if TYPE_CHECKING:
-    from bilingual.project.settings import RaySettings, Settings
 
 DEVICES = ("cpu", "cuda", "auto")  # auto: cuda when this machine has a usable GPU
 BATCH_TYPES = ("examples", "tokens")
@@ -55,6 +53,31 @@ def cores() -> int:
 
 
 @dataclass(frozen=True)
+class RaySettings:
+    """The ``[ray]`` table: where the cluster is and the translators it runs."""
+
+    address: str | None = None  # "local" (a cluster of this machine), "auto", [ray://]HOST:PORT
+    workers: int = 0  # translators (Ray actors); 0: as many as the cluster's CPUs or GPUs allow
+    threads: int = 1  # CPU threads per worker
+    gpus: float = 0  # GPUs per worker (0: translate on CPU)
+
+
+@dataclass(frozen=True)
+class SpeedSettings:
+    """The settings of how an engine runs, as the user gave them (0 and "auto": measured)."""
+
+    workers: int = 0  # parallel translators per device (ARGOS_INTER_THREADS)
+    threads: int = 0  # threads per translator (ARGOS_INTRA_THREADS)
+    batch_size: int = 0  # per CTranslate2 batch, in examples or tokens (ARGOS_BATCH_SIZE)
+    batch_type: str = "auto"  # "examples", "tokens" or "auto"
+    compute_type: str = "auto"  # CTranslate2 compute type (ARGOS_COMPUTE_TYPE)
+    device: str = "cpu"  # "cpu", "cuda" or "auto" (ARGOS_DEVICE_TYPE)
+    device_index: tuple[int, ...] = (0,)  # GPUs to use, with device = "cuda"
+    ray: RaySettings = field(default_factory=lambda: RaySettings())
+    engine: str = "argos"
+
+
+@dataclass(frozen=True)
 class EngineConfig:
     device: str = "cpu"
     device_index: tuple[int, ...] = (0,)
@@ -66,7 +89,7 @@ class EngineConfig:
     ray: RaySettings | None = None  # for the Ray engine: the cluster and its workers
 
 
-def check_settings(settings: Settings) -> None:
+def check_settings(settings: SpeedSettings) -> None:
     """Refuse speed settings that no machine could honour; one line naming the setting."""
     if settings.device not in DEVICES:
         raise InputError(f"unknown device '{settings.device}'; choose one of {', '.join(DEVICES)}")
@@ -127,14 +150,14 @@ def _ray_address(address: str) -> bool:
     return bool(host.strip("[]")) and port.isdigit() and 0 < int(port) < 65536
 
 
-def _batch(settings: Settings, device: str) -> tuple[int, str]:
+def _batch(settings: SpeedSettings, device: str) -> tuple[int, str]:
     batch_type, batch_size = DEFAULT_BATCH["cuda" if device == "cuda" else "cpu"]
     if settings.batch_type not in ("auto", batch_type):
         batch_type, batch_size = settings.batch_type, DEFAULT_EXAMPLES
     return settings.batch_size or batch_size, batch_type
 
 
-def resolve(settings: Settings) -> EngineConfig:
+def resolve(settings: SpeedSettings) -> EngineConfig:
     """The engine's configuration on this machine; ModelError (exit 3) if it cannot run here."""
     if settings.engine == "ray":
         ray = settings.ray
@@ -162,7 +185,7 @@ def _cuda_devices() -> int:
         return 0
 
 
-def _resolve_cuda(settings: Settings, batch_size: int, batch_type: str) -> EngineConfig:
+def _resolve_cuda(settings: SpeedSettings, batch_size: int, batch_type: str) -> EngineConfig:
     count = _cuda_devices()
     if count == 0:
         raise ModelError(
@@ -212,3 +235,49 @@ def ray_runtime(ray: RaySettings, compute_type: str) -> tuple[str, str]:
     if ray.gpus > 0:
         return "cuda", GPU_COMPUTE_TYPES[0] if compute_type == "auto" else compute_type
     return "cpu", "default" if compute_type == "auto" else compute_type
+
+
+# Argos Translate's own names for the settings it shares with us (environment or settings.json).
+ARGOS_NAMES = {
+    "workers": "ARGOS_INTER_THREADS",
+    "threads": "ARGOS_INTRA_THREADS",
+    "batch_size": "ARGOS_BATCH_SIZE",
+    "compute_type": "ARGOS_COMPUTE_TYPE",
+    "device": "ARGOS_DEVICE_TYPE",
+}
+
+
+def _argos_settings_file() -> dict:
+    """Argos's settings.json (read as Argos does; importing Argos's settings module would fail
+    on the very values we are about to check)."""
+    import json
+    import os
+
+    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    try:
+        data = json.loads((home / "argos-translate" / "settings.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def argos_settings() -> dict[str, Any]:
+    """The speed settings given under Argos's own names (environment first, then its
+    settings.json), as Settings values; a value that is not a number is refused by name."""
+    import os
+
+    from_file = _argos_settings_file()
+    values: dict[str, Any] = {}
+    for key, name in ARGOS_NAMES.items():
+        raw = os.environ.get(name, from_file.get(name))
+        if raw is None or str(raw).strip() == "":
+            continue
+        raw = str(raw).strip()
+        if key in ("workers", "threads", "batch_size"):
+            try:
+                values[key] = int(raw)
+            except ValueError:
+                raise InputError(f"{name}={raw!r}: must be a whole number") from None
+        elif not (key == "compute_type" and raw == "auto"):
+            values[key] = raw
+    return values

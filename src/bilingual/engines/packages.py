@@ -40,7 +40,7 @@ def settings():
     try:
         from argostranslate import settings as argos_settings
     except ValueError:  # it reads ARGOS_INTER_THREADS & co. with int() on import
-        from bilingual.project.settings import argos_settings
+        from bilingual.engines.config import argos_settings
 
         argos_settings()  # names the bad value, from the environment or settings.json
         raise InputError(

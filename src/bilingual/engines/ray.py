@@ -28,9 +28,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from bilingual.engines.argos import SEARCH, Tokens, Work
-from bilingual.engines.config import EngineConfig
+from bilingual.engines.config import EngineConfig, RaySettings
 from bilingual.errors import EnvironmentProblem, ModelError
-from bilingual.project.settings import RaySettings
 from bilingual.util import interrupts
 
 IN_FLIGHT_PER_WORKER = 2  # one batch computing, one waiting: no actor idles between batches

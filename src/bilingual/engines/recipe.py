@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bilingual.document import Segment
 
 # A segment can only be cut into parts when its text has more characters than an engine's
-# token limit (a SentencePiece token covers at least one character): see argos_engine.split_long.
+# token limit (a SentencePiece token covers at least one character): see engines.argos.split_long.
 SPLIT_ABOVE_CHARS = 200
 
 
@@ -48,15 +48,15 @@ RECIPE: tuple[Component, ...] = (
         "decoding",
         1,
         _always,
-        "how a hypothesis is asked for and read back (translate.py, argos_engine.py)",
+        "how a hypothesis is asked for and read back (stages/translate.py, engines/argos.py)",
     ),  # fmt: skip
-    Component("protection", 1, _has_terms, "glossary.protect and glossary.restore"),
-    Component("splitting", 1, _is_long, "argos_engine.split_long (over-long segments)"),
+    Component("protection", 1, _has_terms, "glossary.terms.protect and restore"),
+    Component("splitting", 1, _is_long, "engines.argos.split_long (over-long segments)"),
     Component(
         "term-aware choice",
         1,
         _has_terms,
-        "translate.choose: which of the beam's hypotheses keeps the glossary terms",
+        "stages.translate.choose: which of the beam's hypotheses keeps the glossary terms",
     ),
 )
 

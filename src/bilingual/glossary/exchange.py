@@ -17,11 +17,12 @@ Import never edits an existing glossary file: new terms go to a new
 ``glossary/imported-NAME.yaml`` (``-2``, ``-3``... when that exists), which is validated with
 the rest before it is written. A term already in the glossary with the same English is skipped;
 with a different English (or whose Chinese is another term's variant) it is a conflict, reported
-with both texts and not taken. Each row is held to the glossary's own rules (``glossary_file``),
-so one bad row never blocks the rest: a term with no letter or Han character, or one a variant
-of the glossary occurs inside, is skipped; a variant that is already a term or another term's
-variant, has no letter, or occurs inside a term is dropped from the imported term; each is said
-by its FILE:ROW. Invisible characters are removed, as the glossary's reader removes them.
+with both texts and not taken. Each row is held to the glossary's own rules
+(``glossary.yaml_files``), so one bad row never blocks the rest: a term with no letter or Han
+character, or one a variant of the glossary occurs inside, is skipped; a variant that is
+already a term or another term's variant, has no letter, or occurs inside a term is dropped
+from the imported term; each is said by its FILE:ROW. Invisible characters are removed, as the
+glossary's reader removes them.
 """
 
 from __future__ import annotations

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, partial
 
-from bilingual.document import Document, Replacement, Segment, TermHit
-from bilingual.document.spans import through_replacements
+from bilingual.document import Replacement, Segment, TermHit
 
 
 @dataclass(frozen=True)
@@ -135,24 +134,6 @@ class Glossary:
             TermHit(zh, self.by_zh[zh].en, self.by_zh[zh].zh_hant, start, end, self.by_zh[zh].note)
             for start, end, zh in self.term_matcher.find(text)
         )
-
-
-def correct_variants(document: Document, glossary: Glossary) -> Document:
-    """Glossary stage, part 1 (before segmentation): variants become their terms."""
-    paragraphs = []
-    for paragraph in document.paragraphs:
-        if not paragraph.kind.translated:  # code is copied as written
-            paragraphs.append(paragraph)
-            continue
-        text, replacements = glossary.correct(paragraph.text)
-        spans = through_replacements(paragraph.spans, replacements)
-        paragraphs.append(replace(paragraph, text=text, replacements=replacements, spans=spans))
-    return replace(document, paragraphs=tuple(paragraphs))
-
-
-def annotate_terms(document: Document, glossary: Glossary) -> Document:
-    """Glossary stage, part 2 (after segmentation): record each segment's term hits."""
-    return document.map_segments(lambda s: replace(s, terms=glossary.hits(s.source)))
 
 
 # --- protection through NMT -------------------------------------------------------------

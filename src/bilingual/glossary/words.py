@@ -16,8 +16,8 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from bilingual.document import Document
+from bilingual.document.characters import has_chinese
 from bilingual.glossary.terms import Glossary, Matcher
-from bilingual.stages.translate import has_chinese
 
 
 @cache

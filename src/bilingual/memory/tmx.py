@@ -34,7 +34,6 @@ from bilingual.document.editions import normal_space
 from bilingual.document.languages import ENGLISH, SIMPLIFIED, TAGS, describe, role
 from bilingual.errors import InputError
 from bilingual.memory.translation_memory import Entry, TranslationMemory
-from bilingual.project.settings import Settings
 from bilingual.util.atomic import write_bytes
 from bilingual.util.xml_input import TMX, flatten, local, release, stream, text_of
 
@@ -128,9 +127,10 @@ def render_tmx(entries: list[Entry], now: str) -> tuple[bytes, int]:
     return bytes(store), units
 
 
-def export_tmx(settings: Settings, output: Path | None = None) -> ExportResult:
-    memory = TranslationMemory(settings.tm)
-    path = output or settings.tm / FILE_NAME
+def export_tmx(tm: Path, output: Path | None = None) -> ExportResult:
+    """Write the memory in folder ``tm`` as TMX 1.4b (default: ``tm/memory.tmx``)."""
+    memory = TranslationMemory(tm)
+    path = output or tm / FILE_NAME
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     entries = list(memory.entries.values())
     data, units = render_tmx(entries, now)
@@ -303,31 +303,20 @@ class _TmxImport:
         self.summary.problems.append(f"{where}: «{source}»: {why}; not taken")
 
 
-def import_tmx(path: Path, settings: Settings) -> ImportSummary:
-    """Take a TMX's exact zh/en pairs into the translation memory (never overwriting)."""
-    from bilingual.memory.bases import EditionStore
-    from bilingual.project.build import build_lock
-
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    with build_lock(settings.state):
-        memory = TranslationMemory(settings.tm)
-        run = _TmxImport(path, memory)
-        for event, element in stream(path, ADVICE, events=("start", "end")):
-            if event == "start":
-                if element.getparent() is None:
-                    run.root(element)
-            elif local(element) == "tu":
-                run.unit(element)
-                release(element)
-        if run.summary.units and not run.pairs:
-            raise InputError(
-                f"{path}: no unit pairs Simplified Chinese with English (languages in the file: "
-                f"{describe(list(run.languages))}); nothing imported"
-            )
-        if run.taken:
-            memory.save()
-            EditionStore(settings.state).record_imports(
-                {source: taken.english for source, taken in run.taken.items()}
-            )
-    return run.summary
+def read_tmx(path: Path, memory: TranslationMemory) -> tuple[ImportSummary, dict[str, str]]:
+    """Take a TMX's exact zh/en pairs into ``memory`` (never overwriting; not saved): the
+    summary, and the English taken for each Chinese sentence."""
+    run = _TmxImport(path, memory)
+    for event, element in stream(path, ADVICE, events=("start", "end")):
+        if event == "start":
+            if element.getparent() is None:
+                run.root(element)
+        elif local(element) == "tu":
+            run.unit(element)
+            release(element)
+    if run.summary.units and not run.pairs:
+        raise InputError(
+            f"{path}: no unit pairs Simplified Chinese with English (languages in the file: "
+            f"{describe(list(run.languages))}); nothing imported"
+        )
+    return run.summary, {source: taken.english for source, taken in run.taken.items()}

@@ -23,7 +23,7 @@ from bilingual.engines import config as engine_config
 from bilingual.engines import packages as argos_models
 from bilingual.engines.config import EngineConfig
 from bilingual.errors import EnvironmentProblem, InputError, ManyErrors
-from bilingual.glossary.terms import Glossary, annotate_terms, correct_variants
+from bilingual.glossary.terms import Glossary
 from bilingual.glossary.words import VariantWords
 from bilingual.glossary.yaml_files import load_glossary
 from bilingual.memory.bases import FOLDER, EditionStore
@@ -36,6 +36,7 @@ from bilingual.project.preflight import (
 )
 from bilingual.project.settings import Settings
 from bilingual.readers import SOURCE_SUFFIXES, read_source
+from bilingual.stages.glossary import annotate_terms, correct_variants
 from bilingual.stages.segment import segment_document
 from bilingual.util.atomic import staged
 from bilingual.util.progress import Progress
@@ -222,16 +223,22 @@ def _engine_loader(package, engine: str, config: EngineConfig) -> Callable:
 @contextmanager
 def _no_interrupts() -> Iterator[list[int]]:
     """Hold Ctrl-C while the staged outputs are renamed into place; a signal that arrives
-    meanwhile is taken (listed in the yielded list), not delivered after the work is done."""
-    blocked = {signal.SIGINT, signal.SIGTERM}
+    meanwhile is taken (listed in the yielded list), not delivered after the work is done.
+
+    The handlers are swapped, not only this thread's signal mask: a signal sent to the process
+    may be delivered to any thread (CTranslate2's among them), and Python then runs the handler
+    here, in the main thread."""
     held: list[int] = []
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+
+    def hold(signo: int, frame: object) -> None:
+        held.append(signo)
+
+    previous = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield held
     finally:
-        while (info := signal.sigtimedwait(blocked, 0)) is not None:
-            held.append(info.si_signo)
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class StagedOutputs:
@@ -352,7 +359,7 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
             report.notes.append(f"{settings.seeds}: no sources to build")
             return report
         with timed("model"):
-            config = engine_config.resolve(settings)  # refuses a device this machine lacks
+            config = engine_config.resolve(settings.speed)  # refuses a device this machine lacks
             package = resolve_model(progress)
             model = replace(
                 argos_models.model_info(package),

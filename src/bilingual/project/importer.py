@@ -377,7 +377,7 @@ class _Import:
 
 def _unsupported(row: ReturnedRow) -> str | None:
     """Why a row's English or notes cannot be taken: characters no output can hold (the rule
-    sources are read by, ``readers.clean``), from any format; None when there are none."""
+    sources are read by, ``document.characters``), from any format; None when there are none."""
     for what, texts in (
         ("the English", (row.english,)),
         ("a note", (row.notes_cell or "", *row.remarks)),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from bilingual.engines.config import RaySettings, SpeedSettings, argos_settings
 from bilingual.errors import InputError
 from bilingual.stages.traditional import CONFIGS
 
@@ -30,16 +31,6 @@ def _all_checks() -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class RaySettings:
-    """The ``[ray]`` table: where the cluster is and the translators it runs."""
-
-    address: str | None = None  # "local" (a cluster of this machine), "auto", [ray://]HOST:PORT
-    workers: int = 0  # translators (Ray actors); 0: as many as the cluster's CPUs or GPUs allow
-    threads: int = 1  # CPU threads per worker
-    gpus: float = 0  # GPUs per worker (0: translate on CPU)
-
-
-@dataclass(frozen=True)
 class Settings:
     seeds: Path = Path("seeds")
     glossary: Path = Path("glossary")
@@ -47,7 +38,7 @@ class Settings:
     tm: Path = Path("tm")  # the translation memory (commit it)
     state: Path = Path(".bilingual")  # cache, edition bases and lock (do not commit)
     traditional: str = "s2twp"
-    # Translation speed (engine_config.py checks them against the machine; 0/"auto": measured).
+    # Translation speed (engines/config.py checks them against the machine; 0/"auto": measured).
     workers: int = 0  # parallel translators per device (ARGOS_INTER_THREADS)
     threads: int = 0  # threads per translator (ARGOS_INTRA_THREADS)
     batch_size: int = 0  # per CTranslate2 batch, in examples or tokens (ARGOS_BATCH_SIZE)
@@ -63,6 +54,21 @@ class Settings:
     xliff_version: str = "2.1"
     xliff_targets: str = "english"  # what XLIFF <target> holds; "source" for OmegaT
 
+    @property
+    def speed(self) -> SpeedSettings:
+        """The settings of how the engine runs."""
+        return SpeedSettings(
+            self.workers,
+            self.threads,
+            self.batch_size,
+            self.batch_type,
+            self.compute_type,
+            self.device,
+            self.device_index,
+            self.ray,
+            self.engine,
+        )
+
     def check(self) -> Settings:
         from bilingual.engines import ENGINES
         from bilingual.writers import WRITERS
@@ -74,7 +80,7 @@ class Settings:
             )
         from bilingual.engines.config import check_settings
 
-        check_settings(self)
+        check_settings(self.speed)
         if self.engine not in ENGINES:
             raise InputError(
                 f"unknown engine '{self.engine}'; choose one of {', '.join(ENGINES.names())}"
@@ -114,14 +120,6 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "gpus": (int, float),
 }
 _TYPE_NAMES = {int: "a whole number", list: "a list", dict: "a table", str: "a string"}
-# Argos Translate's own names for the settings it shares with us (environment or settings.json).
-ARGOS_NAMES = {
-    "workers": "ARGOS_INTER_THREADS",
-    "threads": "ARGOS_INTRA_THREADS",
-    "batch_size": "ARGOS_BATCH_SIZE",
-    "compute_type": "ARGOS_COMPUTE_TYPE",
-    "device": "ARGOS_DEVICE_TYPE",
-}
 
 
 def _value(path: Path, key: str, value: Any) -> Any:
@@ -159,42 +157,6 @@ def _table(path: Path, table: dict, kind: type, where: str = "") -> dict[str, An
                 f"{path}: unknown setting '{key}'{where} (known: {', '.join(sorted(known))})"
             )
         values[key] = _value(path, key, value)
-    return values
-
-
-def _argos_settings_file() -> dict:
-    """Argos's settings.json (read as Argos does; importing Argos's settings module would fail
-    on the very values we are about to check)."""
-    import json
-    import os
-
-    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    try:
-        data = json.loads((home / "argos-translate" / "settings.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def argos_settings() -> dict[str, Any]:
-    """The speed settings given under Argos's own names (environment first, then its
-    settings.json), as Settings values; a value that is not a number is refused by name."""
-    import os
-
-    from_file = _argos_settings_file()
-    values: dict[str, Any] = {}
-    for key, name in ARGOS_NAMES.items():
-        raw = os.environ.get(name, from_file.get(name))
-        if raw is None or str(raw).strip() == "":
-            continue
-        raw = str(raw).strip()
-        if _TYPES.get(key) is int:
-            try:
-                values[key] = int(raw)
-            except ValueError:
-                raise InputError(f"{name}={raw!r}: must be a whole number") from None
-        elif not (key == "compute_type" and raw == "auto"):
-            values[key] = raw
     return values
 
 

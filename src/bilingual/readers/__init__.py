@@ -2,6 +2,8 @@
 
 A new source format is one module with ``read(path, data, name) -> Document`` and one line in
 ``READERS``. Reading bytes, the size limit and refusing unreadable files are shared here.
+
+May import the stages (sentence rules), the glossary, the document model and ``util``.
 """
 
 from __future__ import annotations

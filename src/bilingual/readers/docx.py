@@ -211,8 +211,8 @@ class _Reader:
 
     def _clean(self, text: str, line: int, column: int) -> str:
         """``text`` without the characters no output can hold, by the rule every reader follows
-        (``readers.clean``); each is listed at ``line`` (the paragraph's number) and its column
-        there (``text`` starts at 0-based ``column``)."""
+        (``document.characters``); each is listed at ``line`` (the paragraph's number) and its
+        column there (``text`` starts at 0-based ``column``)."""
         for match in UNSUPPORTED.finditer(text):
             char = match.group()
             self.cleaned.append(Cleaned(line, column + match.start() + 1, char, replacement(char)))

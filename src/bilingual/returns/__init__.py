@@ -3,7 +3,9 @@
 A returned file is an edition (identified by the identity it carries) and its rows as the editor
 left them: ID, Chinese, English, and the editor's other words (notes, comments, footnotes). Each
 format is one module with ``read(path) -> ReturnedFile`` registered by suffix in ``RETURNS``;
-the import (``importer.py``) judges every format's rows by the same rules.
+the import (``project.importer``) judges every format's rows by the same rules.
+
+May import the writers (the identity and layout they wrote), the document model and ``util``.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from bilingual.document.characters import has_chinese
 from bilingual.document.editions import (
     SIMPLIFIED,
     EditionRow,
@@ -33,7 +34,6 @@ from bilingual.document.languages import ENGLISH, describe, role
 from bilingual.document.languages import SIMPLIFIED as ZH
 from bilingual.errors import InputError
 from bilingual.returns import ReturnedFile, ReturnedRow
-from bilingual.stages.translate import has_chinese
 from bilingual.util.xml_input import (
     XLIFF1,
     XLIFF2,

@@ -14,8 +14,8 @@ import re
 from dataclasses import replace
 
 from bilingual.document import Document, Flag, Segment, Severity, Span, SpanKind, TermHit
+from bilingual.document.characters import has_chinese
 from bilingual.glossary.terms import term_pattern
-from bilingual.stages.translate import has_chinese
 
 CHECK = "formatting-not-carried"
 _TRAILING = "。！？!?.…;；:：,，、\"'”’」』)）]】 "

@@ -18,7 +18,6 @@ CONFIGS = {
     "s2hk": "Hong Kong standard",
     "s2t": "OpenCC standard Traditional",
 }
-LANGUAGE_TAGS = {"s2twp": "zh-TW", "s2tw": "zh-TW", "s2hk": "zh-HK", "s2t": "zh-TW"}
 
 
 @cache

@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bilingual.document import Document, ModelInfo, Origin, Segment, TermHit
-from bilingual.document.characters import clean_text
+from bilingual.document.characters import clean_text, has_chinese
 from bilingual.engines import recipe
+from bilingual.engines.argos import DECODING
 from bilingual.glossary.terms import missing_terms, protect, restore
-
-# Argos Translate's own decoding settings (argostranslate.translate.apply_packaged_translation).
-DECODING = {"beam_size": 4, "length_penalty": 0.2, "replace_unknowns": True}
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 class Engine(Protocol):
@@ -79,10 +75,6 @@ class Answer:
 class Result:
     documents: list[Document]
     counts: dict[str, Counts] = field(default_factory=dict)
-
-
-def has_chinese(text: str) -> bool:
-    return bool(_HAN.search(text))
 
 
 def cache_key(segment: Segment, model: ModelInfo, decoding: dict) -> str:
@@ -147,7 +139,7 @@ def translate_documents(
         def fill(segment: Segment, doc_keys=doc_keys, counted=counted) -> Segment:
             answer = answers[next(doc_keys)]
             counted.add(answer.origin, answer.beam_rank)
-            # Model, cache or memory: the English obeys the sources' rule (readers.clean).
+            # Model, cache or memory: the English obeys the sources' rule (document.characters).
             english = clean_text(answer.english)[0]
             return replace(
                 segment, english=english, origin=answer.origin, beam_rank=answer.beam_rank

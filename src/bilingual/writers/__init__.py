@@ -5,6 +5,8 @@ in ``WRITERS``; ``outputs`` in ``bilingual.toml`` (or ``build --outputs``) picks
 writes. A writer never re-segments or re-translates, and writes only the path it is given; a
 writer whose output refers to picture files (``copies_images``) gets them copied once per
 document into ``NAME.assets/``, staged and renamed like every other output.
+
+May import the stages, the document model and ``util``; never a reader.
 """
 
 from __future__ import annotations

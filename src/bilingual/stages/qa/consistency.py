@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bilingual.document import Segment
-from bilingual.stages.translate import has_chinese
+from bilingual.document.characters import has_chinese
 
 if TYPE_CHECKING:
     from bilingual.stages.qa import Context, Finding

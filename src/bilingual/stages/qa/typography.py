@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bilingual.document import Segment
-from bilingual.stages.translate import has_chinese
+from bilingual.document.characters import has_chinese
 
 if TYPE_CHECKING:
     from bilingual.stages.qa import Context, Finding

@@ -1,0 +1,101 @@
+"""``bilingual import`` (editors' files) and ``bilingual tm export|import`` (TMX)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bilingual.cli.common import Command, print_json, settings_from
+from bilingual.errors import EXIT_INPUT, EXIT_OK
+
+
+def import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="edited .docx or .xlf editions, or folders",
+    )
+    parser.add_argument(
+        "--tracked-changes",
+        choices=["accept", "refuse"],
+        default="accept",
+        help="rows with tracked changes: read as if accepted (default), or refuse them",
+    )
+    parser.add_argument("--json", action="store_true")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from bilingual.project.importer import import_files
+
+    settings = settings_from(args, "seeds", "glossary", "tm", "traditional")
+    summary = import_files(args.files, settings, tracked_changes=args.tracked_changes)
+    if args.json:
+        print_json(summary.as_json())
+    else:
+        if not args.quiet:
+            for line in summary.notices:
+                print(f"note: {line}", file=sys.stderr)
+        for line in summary.problems:
+            print(line, file=sys.stderr)
+        print(summary.line())
+    return EXIT_OK if summary.ok else EXIT_INPUT
+
+
+def tm_export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, help="file to write (default: tm/memory.tmx)")
+
+
+def run_tm_export(args: argparse.Namespace) -> int:
+    from bilingual.memory.tmx import export_tmx
+
+    settings = settings_from(args, "tm")
+    result = export_tmx(settings.tm, args.output)
+    print(result.line())
+    return EXIT_OK
+
+
+def tm_import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument("--json", action="store_true")
+
+
+def run_tm_import(args: argparse.Namespace) -> int:
+    from bilingual.project.tm_import import import_tmx
+
+    settings = settings_from(args, "tm")
+    summary = import_tmx(args.file, settings)
+    if args.json:
+        print_json(summary.as_json())
+    else:
+        for line in summary.shown_problems():
+            print(line, file=sys.stderr)
+        print(summary.line())
+    return EXIT_OK if summary.ok else EXIT_INPUT
+
+
+COMMANDS = (
+    Command(
+        ("import",),
+        "take editors' English (and notes) from edited editions into the translation memory",
+        import_arguments,
+        run_import,
+        project=True,
+    ),
+    Command(
+        ("tm", "export"),
+        "write tm/memory.tmx (TMX 1.4b)",
+        tm_export_arguments,
+        run_tm_export,
+        project=True,
+    ),
+    Command(
+        ("tm", "import"),
+        "exact matches from a TMX into the memory",
+        tm_import_arguments,
+        run_tm_import,
+        project=True,
+    ),
+)

@@ -1,0 +1,25 @@
+"""``bilingual tm import``: another tool's TMX into the project's translation memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bilingual.errors import InputError
+from bilingual.memory.bases import EditionStore
+from bilingual.memory.tmx import ImportSummary, read_tmx
+from bilingual.memory.translation_memory import TranslationMemory
+from bilingual.project.build import build_lock
+from bilingual.project.settings import Settings
+
+
+def import_tmx(path: Path, settings: Settings) -> ImportSummary:
+    """Take a TMX's exact zh/en pairs into the translation memory (never overwriting)."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    with build_lock(settings.state):
+        memory = TranslationMemory(settings.tm)
+        summary, taken = read_tmx(path, memory)
+        if taken:
+            memory.save()
+            EditionStore(settings.state).record_imports(taken)
+    return summary
