@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from random_model import build_package, isolated_environment
 
 REPO = Path(__file__).resolve().parent.parent

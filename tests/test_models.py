@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from random_model import build_package
 
 from conftest import SEED, Project
+from random_model import build_package
 
 
 class IndexServer:

@@ -13,14 +13,14 @@ from argostranslate.package import Package
 
 from bilingual.document import Document, Origin, Paragraph
 from bilingual.document.editions import SIMPLIFIED, TRADITIONAL, notes
-from bilingual.engines.argos import ArgosEngine
+from bilingual.engines.argos import DECODING, ArgosEngine
 from bilingual.engines.config import EngineConfig
 from bilingual.glossary.terms import Glossary, Term, protect
 from bilingual.memory.cache import TranslationCache
 from bilingual.project.build import prepare
 from bilingual.stages.qa import check_document
 from bilingual.stages.traditional import convert_document
-from bilingual.stages.translate import DECODING, cache_key, choose, translate_documents
+from bilingual.stages.translate import cache_key, choose, translate_documents
 from conftest import Project
 from test_translate_stage import NO_MODEL_INFO, DictStore
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bilingual.document import Document, ModelInfo, Origin, Paragraph
+from bilingual.engines.argos import DECODING
 from bilingual.glossary.terms import Glossary, Term
 from bilingual.project.build import prepare
-from bilingual.stages.translate import DECODING, cache_key, translate_documents
+from bilingual.stages.translate import cache_key, translate_documents
 
 NO_MODEL_INFO = ModelInfo("test-echo", "1")
 
