@@ -177,7 +177,8 @@ class TmxReader:
         if found := UNSUPPORTED.search(chinese) or UNSUPPORTED.search(english):
             return refuse(CHARACTERS, f"U+{ord(found.group()):04X}")
         props = _props(tu) | _props(en_tuv)
-        level = _sdl(props, "x-ConfirmationLevel")
+        sdl = _sdl(props)
+        level = sdl.get("x-confirmationlevel")
         if _key(level) in REJECTED_LEVELS:
             return refuse(REJECTED, f"x-ConfirmationLevel {level}")
         author = _first(en_tuv, tu, zh_tuv, names=("changeid", "creationid"))
@@ -188,7 +189,7 @@ class TmxReader:
         return TmxUnit(
             chinese,
             english,
-            _suggestion(props),
+            _suggestion(props, sdl),
             author,
             date,
             props.get(ID_PROP) or tuid or "",
@@ -217,12 +218,11 @@ def _props(element: etree._Element) -> dict[str, str]:
     return {p.get("type") or "": (p.text or "").strip() for p in element.iterchildren("prop")}
 
 
-def _sdl(props: dict[str, str], name: str) -> str | None:
-    """Trados' prop ``name`` (x-Origin, x-ConfirmationLevel), in whatever case it is spelled;
-    bilingual's own ``x-origin`` (a file name) is not Trados' ``x-Origin``."""
-    if name == "x-Origin":
-        props = {k: v for k, v in props.items() if k != ORIGIN_PROP}
-    return next((v for k, v in props.items() if k.lower() == name.lower()), None)
+def _sdl(props: dict[str, str]) -> dict[str, str]:
+    """The props by lower-cased type, as Trados' (x-Origin, x-ConfirmationLevel) are read in
+    whatever case they are spelled; bilingual's own ``x-origin`` (a file name) is not Trados'
+    ``x-Origin``."""
+    return {k.lower(): v for k, v in props.items() if k != ORIGIN_PROP}
 
 
 def _first(*elements: etree._Element, names: tuple[str, ...], read=None) -> str | None:
@@ -231,17 +231,19 @@ def _first(*elements: etree._Element, names: tuple[str, ...], read=None) -> str 
     for element in elements:
         for name in names:
             value = (element.get(name) or "").strip()
-            if value and (read is None or read(value) is not None):
-                return read(value) if read is not None else value
+            if value and read is not None:
+                value = read(value)
+            if value:
+                return value
     return None
 
 
-def _suggestion(props: dict[str, str]) -> str | None:
+def _suggestion(props: dict[str, str], sdl: dict[str, str]) -> str | None:
     """Why a unit is only a suggestion (a machine or draft translation, or an alternative
     translation for one place), or None for an editor's English."""
-    if _key(origin := _sdl(props, "x-Origin")) in MACHINE_ORIGINS:
+    if _key(origin := sdl.get("x-origin")) in MACHINE_ORIGINS:
         return f"machine translation (x-Origin {origin})"
-    if _key(level := _sdl(props, "x-ConfirmationLevel")) in DRAFT_LEVELS:
+    if _key(level := sdl.get("x-confirmationlevel")) in DRAFT_LEVELS:
         return f"draft (x-ConfirmationLevel {level})"
     if "file" in props and OMEGAT_CONTEXT & set(props):
         return f"OmegaT alternative translation for one place in {props['file']}"
@@ -251,6 +253,8 @@ def _suggestion(props: dict[str, str]) -> str | None:
 def _without_omegat_tags(text: str) -> tuple[str, str | None]:
     """``text`` without OmegaT's paired tag shortcuts, and the first standalone one (which
     stands for content plain text cannot hold), if any."""
+    if "<" not in text:
+        return text, None
     standalone = next((m.group() for m in _OMEGAT_TAG.finditer(text) if m.group(4)), None)
     if standalone is not None:
         return text, standalone
