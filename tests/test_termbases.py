@@ -9,7 +9,8 @@ import json
 
 import docx
 import yaml
-from cat_files import NAME
+from cat_files import NAME, omegat_part
+from lxml import etree
 
 from conftest import Project
 
@@ -242,7 +243,7 @@ def _dca(dct: str) -> str:
     return text
 
 
-def test_tbx_v3_dct_and_dca_styles_read_alike(bare_project):
+def test_tbx_v3_dct_and_dca_styles_read_alike(bare_project, tmp_path):
     root = bare_project.root
     (root / "ai-dct.tbx").write_text(DCT, encoding="utf-8")
     (root / "ai-dca.tbx").write_text(_dca(DCT), encoding="utf-8")
@@ -278,6 +279,12 @@ def test_tbx_v3_dct_and_dca_styles_read_alike(bare_project):
     fresh.mkdir()
     run(bare_project, "glossary", "import", "again.tbx", str(fresh))
     assert imported(fresh, "again")["扩散模型"] == terms["扩散模型"]
+    (tmp_path / "xml.xsd").write_bytes(omegat_part("schemas/xml.xsd"))
+    xsd = etree.fromstring(omegat_part("schemas/tbx.xsd"))
+    for schema_import in xsd.iter("{http://www.w3.org/2001/XMLSchema}import"):
+        schema_import.set("schemaLocation", str(tmp_path / "xml.xsd"))
+    schema = etree.XMLSchema(xsd)
+    assert schema.validate(etree.parse(str(root / "again.tbx"))), schema.error_log
 
 
 # IATE's export (TBX 2008: IATE ids, reliabilityCode 1-4 on each term, obsolete terms) and XTM's
