@@ -4,6 +4,8 @@ and find the official schemas that Debian packages ship (tests skip without them
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -93,3 +95,46 @@ def omegat_part(name: str) -> bytes:
         pytest.skip("OmegaT is not installed: apt-get install omegat")
     with zipfile.ZipFile(OMEGAT_JAR) as jar:
         return jar.read(name)
+
+
+# An OmegaT project (omegat.project) translating Simplified Chinese into English, by paragraph.
+PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<omegat><project version="1.0">
+  <source_dir>__DEFAULT__</source_dir><source_dir_excludes/><target_dir>__DEFAULT__</target_dir>
+  <tm_dir>__DEFAULT__</tm_dir><glossary_dir>__DEFAULT__</glossary_dir>
+  <glossary_file>__DEFAULT__</glossary_file><dictionary_dir>__DEFAULT__</dictionary_dir>
+  <source_lang>zh-CN</source_lang><target_lang>en-US</target_lang>
+  <source_tok>org.omegat.tokenizer.LuceneSmartChineseTokenizer</source_tok>
+  <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
+  <sentence_seg>false</sentence_seg><support_default_translations>true</support_default_translations>
+  <remove_tags>false</remove_tags>
+</project></omegat>
+"""
+
+
+def omegat(folder: Path, work: Path) -> str:
+    """Run OmegaT's console translation on project ``folder``; its log."""
+    java = shutil.which("java")
+    if not OMEGAT_JAR.is_file() or java is None:
+        pytest.skip("OmegaT is not installed: apt-get install omegat")
+    result = subprocess.run(
+        [
+            java,
+            "-Djava.awt.headless=true",
+            "-jar",
+            str(OMEGAT_JAR),
+            str(folder),
+            "--mode=console-translate",
+            f"--config-dir={work / 'config'}",
+            "--disable-project-locking",
+            "--no-team",
+        ],
+        env={"HOME": str(work / "home"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log
+    assert "Error:" not in log, log  # OmegaT exits 0 even when a TMX fails to load
+    return log

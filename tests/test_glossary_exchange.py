@@ -46,7 +46,8 @@ def test_tbx_export_keeps_every_field_and_reads_in_omegats_schema(bare_project, 
     ]
     assert note.startswith("OCR often reads")
     terms, _ = entries["英伟达"]
-    assert terms["en"] == [("Nvidia", None)] and terms["zh-Hant"] == [("輝達", None)]
+    assert terms["en"] == [("Nvidia", "preferredTerm-admn-sts")]
+    assert terms["zh-Hant"] == [("輝達", None)]
 
     (tmp_path / "xml.xsd").write_bytes(omegat_part("schemas/xml.xsd"))
     xsd = etree.fromstring(omegat_part("schemas/tbx.xsd"))
@@ -155,22 +156,24 @@ def test_tbx_v3_and_multiterm_style_entries(bare_project):
     out = run(bare_project, "glossary", "import", "other.tbx")
     assert "1 added" in out and "1 skipped" in out and "no Simplified Chinese term" in out
     text = (bare_project.root / "glossary" / "imported-other.yaml").read_text(encoding="utf-8")
-    assert (
-        "zh: 政策网络\n  en: policy network\n  zh_hant: 政策網路\n  variants:\n  - 策略网络" in text
-    )
-    assert "note: a learned policy" in text
+    # An admitted synonym is no variant (the sources keep it); a concept's definition is in the
+    # file's language.
+    assert "zh: 政策网络\n  en: policy network\n  zh_hant: 政策網路\n  definitions:\n" in text
+    assert "    en: a learned policy\n  note: 'other Chinese terms: 策略网络 (admitted)'" in text
+    assert "variants" not in text
 
 
 def test_bad_termbases_get_one_clear_line(bare_project):
     root = bare_project.root
     (root / "a.tbx").write_text("zh,en\n具身智能,x\n", encoding="utf-8")
     (root / "b.csv").write_text("chinese,english\n具身智能,x\n", encoding="utf-8")
-    (root / "c.csv").write_bytes("zh,en\n具身智能,x\n".encode("gb18030"))
+    (root / "c.csv").write_bytes("zh,en\n具身智能,x\n".encode("gb18030") + b"\xff\xfe,x\n")
     (root / "d.xlsx").write_bytes(b"PK")
     expected = {
         "a.tbx": "a.tbx:1: not XML",
-        "b.csv": "b.csv:1: the first row must name the columns, at least zh and en",
-        "c.csv": "c.csv: not UTF-8",
+        "b.csv": 'b.csv:1: the first row must name the columns (it has "chinese", "english"); '
+        "the Simplified Chinese column is named zh, source, 中文, 简体中文, Chinese (Simplified)",
+        "c.csv": "c.csv:3: neither UTF-8, UTF-16 nor GB18030 (byte 17)",
         "d.xlsx": "d.xlsx: not a termbase bilingual can import (.tbx or .csv files are)",
     }
     for name, message in expected.items():

@@ -199,3 +199,54 @@ def test_a_variant_only_in_a_code_block_blocks_nothing(bare_project):
     assert check.code == 0, check.err
     (bare_project.root / "seeds" / "code.md").write_text("# 标题\n\n他有超能力。\n")
     assert "would rewrite the word '超能力'" in bare_project.run("glossary", "check").err
+
+
+def test_termbase_fields_are_read_and_validated(tmp_path):
+    folder = tmp_path / "g"
+    write(
+        folder,
+        "a.yaml",
+        """terms:
+  - zh: 扩散模型
+    en: diffusion model
+    en_admitted: [diffusion network]
+    do_not_use: [dissemination model]
+    part_of_speech: noun
+    subject: machine learning
+    definitions:
+      en: a generative model that learns to reverse a noising process
+      zh: 通过逆转加噪过程生成数据的模型
+""",
+    )
+    (term,) = load_glossary(folder).terms
+    assert (term.en_admitted, term.do_not_use) == (("diffusion network",), ("dissemination model",))
+    assert (term.part_of_speech, term.subject) == ("noun", "machine learning")
+    assert dict(term.definitions)["zh"] == "通过逆转加噪过程生成数据的模型"
+    path = write(
+        folder,
+        "b.yaml",
+        """terms:
+  - zh: 世界模型
+    en: world model
+    do_not_use: [World Model]
+  - zh: 文生图
+    en: text-to-image
+    definitions: {fr: image}
+  - zh: 大模型
+    en: large model
+    do_not_use: large models
+  - zh: 具身智能
+    en: embodied intelligence
+    definitions: a definition
+    subject: [robots]
+""",
+    )
+    messages = problems(folder)
+    assert (
+        f"{path}:4: 'World Model' is both an English of '世界模型' and one not to use; remove one"
+        in messages
+    )
+    assert f"{path}:7: unknown language 'fr' (allowed: zh, en, zh_hant)" in messages
+    assert f"{path}:10: 'do_not_use' must be a list" in messages
+    assert any(m.startswith(f"{path}:13: 'definitions' must map a language") for m in messages)
+    assert f"{path}:14: 'subject' must be non-empty text" in messages

@@ -4,30 +4,15 @@ file comes back through `bilingual import` by the usual rules. Skips without Ome
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-from cat_files import NAME, OMEGAT_JAR, XLF, cat_edit, export, memory, target_of, units
+from cat_files import NAME, PROJECT, XLF, cat_edit, export, memory, omegat, target_of, units
 
 from conftest import Project
 
 EDIT = "Yesterday Zhou Hongyi, chairman of Qihoo 360, wrote on Weibo about OpenAI's Sora."
 TRANSLATOR = "Zhou Hongyi said AI will not upend every industry so fast."
 CHINESE_P004 = "周鸿祎表示,AI不一定那么快颠覆所有行业,但它能激发更多人的创作力。"
-
-PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
-<omegat><project version="1.0">
-  <source_dir>__DEFAULT__</source_dir><source_dir_excludes/><target_dir>__DEFAULT__</target_dir>
-  <tm_dir>__DEFAULT__</tm_dir><glossary_dir>__DEFAULT__</glossary_dir>
-  <glossary_file>__DEFAULT__</glossary_file><dictionary_dir>__DEFAULT__</dictionary_dir>
-  <source_lang>zh-CN</source_lang><target_lang>en-US</target_lang>
-  <source_tok>org.omegat.tokenizer.LuceneSmartChineseTokenizer</source_tok>
-  <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
-  <sentence_seg>false</sentence_seg><support_default_translations>true</support_default_translations>
-  <remove_tags>false</remove_tags>
-</project></omegat>
-"""
 
 # What OmegaT keeps of a translator's work in the project: omegat/project_save.tmx.
 PROJECT_SAVE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -36,34 +21,6 @@ PROJECT_SAVE = """<?xml version="1.0" encoding="UTF-8"?>
 <tu><tuv lang="zh-CN"><seg>{source}</seg></tuv><tuv lang="en-US"><seg>{target}</seg></tuv></tu>
 </body></tmx>
 """
-
-
-def omegat(folder: Path, work: Path) -> str:
-    """Run OmegaT's console translation on project ``folder``; its log."""
-    java = shutil.which("java")
-    if not OMEGAT_JAR.is_file() or java is None:
-        pytest.skip("OmegaT is not installed: apt-get install omegat")
-    result = subprocess.run(
-        [
-            java,
-            "-Djava.awt.headless=true",
-            "-jar",
-            str(OMEGAT_JAR),
-            str(folder),
-            "--mode=console-translate",
-            f"--config-dir={work / 'config'}",
-            "--disable-project-locking",
-            "--no-team",
-        ],
-        env={"HOME": str(work / "home"), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log
-    assert "Error:" not in log, log  # OmegaT exits 0 even when a TMX fails to load
-    return log
 
 
 def omegat_project(root: Path, xliff: Path, tmx: Path) -> Path:

@@ -17,6 +17,7 @@ GLOSSARY = Glossary(
         Term("具身智能", "embodied intelligence", "具身智慧"),
         Term("周鸿祎", "Zhou Hongyi", "周鴻禕"),
         Term("OpenAI", "OpenAI", variants=("OpenAl",)),
+        Term("大语言模型", "large language model", do_not_use=("language model", "LLM model")),
     )
 )
 
@@ -50,6 +51,10 @@ CASES = [
     ("untranslated", "他来了。", "He came.", False),
     ("term-missing", "具身智能很重要。", "Embodiment matters.", True),
     ("term-missing", "具身智能很重要。", "Embodied intelligence matters.", False),
+    ("term-do-not-use", "大语言模型很强。", "The LLM model is strong.", True),
+    ("term-do-not-use", "大语言模型很强。", "Language models are strong.", True),
+    ("term-do-not-use", "大语言模型很强。", "The large language model is strong.", False),
+    ("term-do-not-use", "语言很美。", "The language model is fine.", False),  # no hit
     ("number-mismatch", "融资100亿美元。", "It raised $1 billion.", True),
     ("number-mismatch", "融资100亿美元。", "It raised $10 billion.", False),
     ("verbatim-changed", "详见https://example.com/a。", "See example.com/a.", True),

@@ -59,12 +59,22 @@ def run_export(args: argparse.Namespace) -> int:
 def import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE")
     parser.add_argument("directory", type=Path, nargs="?", default=Path("glossary"))
+    parser.add_argument(
+        "--chinese-synonyms",
+        choices=["notes", "variants"],
+        default="notes",
+        help="a termbase's other Chinese terms: kept in the note (default), or variants the "
+        "build replaces with the term (only for misspellings: it rewrites the author's Chinese)",
+    )
 
 
 def run_import(args: argparse.Namespace) -> int:
     from bilingual.glossary.exchange import import_glossary
 
-    summary = import_glossary(args.file, args.directory)
+    summary = import_glossary(args.file, args.directory, args.chinese_synonyms)
+    if not args.quiet:
+        for line in summary.notices:
+            print(f"note: {line}", file=sys.stderr)
     for line in summary.problems:
         print(line, file=sys.stderr)
     print(summary.line())

@@ -96,6 +96,7 @@ class TermHit:
     end: int
     note: str | None = None  # the glossary's note, shown to editors
     traditional: str | None = None  # the form the zh-Hant edition shows (the Traditional stage)
+    avoid: tuple[str, ...] = ()  # English the glossary says not to use for this term
 
 
 @dataclass(frozen=True)

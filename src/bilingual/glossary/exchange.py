@@ -1,28 +1,29 @@
 """The glossary out to TBX and CSV, and terms in from them, for CAT tools and spreadsheets.
 
 TBX (TermBase eXchange, the ``martif`` dialect of ISO 30042:2008 that CAT tools exchange; written
-with translate-toolkit's TBX store): one ``termEntry`` per term, a ``langSet`` per language
-(``zh-Hans``: the term, ``preferredTerm-admn-sts``, then each variant as
-``deprecatedTerm-admn-sts``, since a variant is a spelling the build replaces; ``en``; ``zh-Hant``
-when given) and the glossary note as the entry's ``note``. Reading also accepts TBX v3
-(``conceptEntry``/``langSec``/``termSec``) and any language-code spelling; in a Chinese
-``langSet`` the preferred (else first) term is the term and the others are its variants.
+with translate-toolkit's TBX store): one ``termEntry`` per term, its subject field and note; a
+``langSet`` per language: ``zh-Hans`` (the term, ``preferredTerm-admn-sts`` and its part of
+speech, then each variant as ``deprecatedTerm-admn-sts`` with the usage note "misspelling", since
+a variant is a spelling the build replaces), ``en`` (the English, the admitted English terms,
+the do-not-use ones as ``deprecatedTerm-admn-sts``), ``zh-Hant`` when given; each language's
+definition. Reading is ``glossary.tbx_read`` (every TBX dialect and status spelling).
 
 CSV: a header row and one term a row, columns ``zh``, ``en``, ``zh_hant``, ``variants``
 (separated by ``;``) and ``note``; written as UTF-8 with a byte-order mark so Excel shows the
-Chinese. Reading accepts comma, semicolon or tab separators, a BOM or none, and language codes as
-column names (zh-CN, en-US, zh-TW...).
+Chinese. Reading is ``glossary.csv_read`` (Excel's encodings, separators and header names).
 
 Import never edits an existing glossary file: new terms go to a new
 ``glossary/imported-NAME.yaml`` (``-2``, ``-3``... when that exists), which is validated with
-the rest before it is written. A term already in the glossary with the same English is skipped;
-with a different English (or whose Chinese is another term's variant) it is a conflict, reported
-with both texts and not taken. Each row is held to the glossary's own rules
-(``glossary.yaml_files``), so one bad row never blocks the rest: a term with no letter or Han
-character, or one a variant of the glossary occurs inside, is skipped; a variant that is
-already a term or another term's variant, has no letter, or occurs inside a term is dropped
-from the imported term; each is said by its FILE:ROW. Invisible characters are removed, as the
-glossary's reader removes them.
+the rest before it is written. A term already in the glossary with the same English (whatever
+its case) is skipped; with a different English (or whose Chinese is another term's variant) it
+is a conflict, reported with both texts and not taken. A termbase's other Chinese terms
+(synonyms) are never variants unless the file marks them as misspellings or the user asks
+(``chinese_synonyms="variants"``): they are kept in the note, and each is said. Each row is held
+to the glossary's own rules (``glossary.yaml_files``), so one bad row never blocks the rest: a
+term with no letter or Han character, or one a variant of the glossary occurs inside, is
+skipped; a variant that is already a term or another term's variant, has no letter, or occurs
+inside a term is dropped from the imported term; each is said by its FILE:ROW. Invisible
+characters are removed, as the glossary's reader removes them.
 """
 
 from __future__ import annotations
@@ -38,25 +39,23 @@ from pathlib import Path
 from lxml import etree
 
 from bilingual import __version__
-from bilingual.document.languages import ENGLISH, SIMPLIFIED, TAGS, TRADITIONAL, role
+from bilingual.document.languages import ENGLISH, SIMPLIFIED, TAGS, TRADITIONAL
 from bilingual.errors import InputError, ManyErrors
+from bilingual.glossary.csv_read import VARIANT_SEPARATOR, read_csv, read_sheet
+from bilingual.glossary.incoming import Incoming
+from bilingual.glossary.tbx_read import read_tbx
 from bilingual.glossary.terms import Glossary, Matcher, Term, strip_invisible
 from bilingual.glossary.yaml_files import inside_term, load_glossary, with_new_file, wordless
 from bilingual.util.atomic import write_bytes, write_text
-from bilingual.util.xml_input import local, release, stream, text_of
 
 CSV_COLUMNS = ("zh", "en", "zh_hant", "variants", "note")
-VARIANT_SEPARATOR = ";"
 PREFERRED = "preferredTerm-admn-sts"
+ADMITTED = "admittedTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
+MISSPELLING = "misspelling: the build replaces it with the term"
+SYNONYM_MODES = ("notes", "variants")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_COLUMN_ALIASES = {
-    "variant": "variants",
-    "notes": "note",
-    "comment": "note",
-    "comments": "note",
-    "definition": "note",
-}
+_LANGUAGE_TAGS = {"zh": TAGS[SIMPLIFIED], "en": TAGS[ENGLISH], "zh_hant": TAGS[TRADITIONAL]}
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -73,19 +72,48 @@ def render_tbx(glossary: Glossary) -> bytes:
         unit = store.addsourceunit(term.zh)
         unit.setid(f"t{number}")
         unit.set_source_terms([term.zh, *term.variants], TAGS[SIMPLIFIED])
-        unit.settarget(term.en, TAGS[ENGLISH])
+        unit.set_target_terms([term.en, *term.en_admitted, *term.do_not_use], TAGS[ENGLISH])
         if term.zh_hant:
             unit.set_target_terms([term.zh_hant], TAGS[TRADITIONAL])
-        entry = unit.xmlelement
-        zh_set = next(s for s in entry.iterchildren("langSet") if s.get(_XML_LANG) == "zh-Hans")
-        for index, tig in enumerate(zh_set.iterchildren("tig")):
-            status = etree.SubElement(tig, "termNote", type="administrativeStatus")
-            status.text = PREFERRED if index == 0 else DEPRECATED
-        if term.note:
-            note = etree.Element("note")
-            note.text = term.note
-            entry.insert(0, note)
+        _statuses(unit.xmlelement, term)
     return bytes(store)
+
+
+def _statuses(entry: etree._Element, term: Term) -> None:
+    """Each term's status (and the variants' "misspelling" note), the part of speech, the
+    subject field, the definitions and the note, where TBX puts them."""
+    sets = {s.get(_XML_LANG): s for s in entry.iterchildren("langSet")}
+    zh_tigs = list(sets[TAGS[SIMPLIFIED]].iterchildren("tig"))
+    for index, tig in enumerate(zh_tigs):
+        _sub(tig, "termNote", PREFERRED if index == 0 else DEPRECATED, type="administrativeStatus")
+        if index:
+            _sub(tig, "note", MISSPELLING)
+    en_tigs = list(sets[TAGS[ENGLISH]].iterchildren("tig"))
+    admitted = len(term.en_admitted)
+    for index, tig in enumerate(en_tigs):
+        status = PREFERRED if index == 0 else ADMITTED if index <= admitted else DEPRECATED
+        _sub(tig, "termNote", status, type="administrativeStatus")
+    if term.part_of_speech:
+        for tig in (zh_tigs[0], en_tigs[0]):
+            _sub(tig, "termNote", term.part_of_speech, type="partOfSpeech")
+    for language, text in term.definitions:
+        language_set = sets.get(_LANGUAGE_TAGS[language])
+        if language_set is not None:
+            language_set.insert(0, _element("descrip", text, type="definition"))
+    if term.subject:
+        entry.insert(0, _element("descrip", term.subject, type="subjectField"))
+    if term.note:
+        entry.insert(0, _element("note", term.note))
+
+
+def _element(tag: str, text: str, **attributes: str) -> etree._Element:
+    element = etree.Element(tag, attrib=attributes)
+    element.text = text
+    return element
+
+
+def _sub(parent: etree._Element, tag: str, text: str, **attributes: str) -> None:
+    parent.append(_element(tag, text, **attributes))
 
 
 def render_csv(glossary: Glossary) -> str:
@@ -112,158 +140,19 @@ def export_glossary(directory: Path, fmt: str, output: Path | None = None) -> Pa
 # --- reading TBX and CSV ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Incoming:
-    """One term as another tool wrote it."""
-
-    zh: str
-    en: str
-    zh_hant: str | None
-    variants: tuple[str, ...]
-    note: str | None
-    where: str  # "FILE:LINE"
-
-
-def _text(element: etree._Element) -> str:
-    return " ".join(text_of(element).split())
-
-
-def _terms_of(language_set: etree._Element) -> list[tuple[str, str]]:
-    """(term, administrative status) of each term of a langSet/langSec, in order."""
-    found = []
-    for container in language_set:
-        if local(container) not in ("tig", "ntig", "termSec"):
-            continue
-        term = next((e for e in container.iter() if local(e) == "term"), None)
-        if term is None or not _text(term):
-            continue
-        status = ""
-        for note in container.iter():
-            if local(note) in ("termNote", "admin") and note.get("type") in (
-                "administrativeStatus",
-                "normativeAuthorization",
-            ):
-                status = _text(note)
-        found.append((_text(term), status))
-    return found
-
-
-def _split(terms: list[tuple[str, str]]) -> tuple[str | None, list[str]]:
-    """(the preferred term, else the first not deprecated, else the first; the others)."""
-    if not terms:
-        return None, []
-    ranked = sorted(
-        range(len(terms)),
-        key=lambda i: (
-            "preferred" not in terms[i][1].lower(),
-            "deprecated" in terms[i][1].lower() or "superseded" in terms[i][1].lower(),
-            i,
-        ),
-    )
-    main = terms[ranked[0]][0]
-    return main, [t for t, _ in terms if t != main]
-
-
-def _entry_notes(entry: etree._Element) -> list[str]:
-    """Notes and definitions of a concept, outside its language sections' terms."""
-    notes = []
-    for element in entry.iter():
-        if local(element) == "note" or (
-            local(element) == "descrip" and element.get("type") == "definition"
-        ):
-            containers = {local(a) for a in element.iterancestors()}
-            if not containers & {"tig", "ntig", "termSec"} and _text(element):
-                notes.append(_text(element))
-    return list(dict.fromkeys(notes))
-
-
-def read_tbx(path: Path) -> Iterator[Incoming]:
-    root_seen = False
-    for event, element in stream(path, "export it again as TBX", events=("start", "end")):
-        if event == "start":
-            if not root_seen:
-                root_seen = True
-                if local(element) not in ("martif", "tbx"):
-                    raise InputError(
-                        f"{path}: not a TBX file (its root element is <{local(element)}>); "
-                        "export the termbase as TBX"
-                    )
-            continue
-        if local(element) not in ("termEntry", "conceptEntry"):
-            continue
-        languages: dict[str, list[tuple[str, str]]] = {}
-        for language_set in element:
-            if local(language_set) not in ("langSet", "langSec"):
-                continue
-            kind = role(language_set.get(_XML_LANG) or language_set.get("lang"))
-            if kind is not None:
-                languages.setdefault(kind, []).extend(_terms_of(language_set))
-        zh, variants = _split(languages.get(SIMPLIFIED, []))
-        en, _ = _split(languages.get(ENGLISH, []))
-        hant, _ = _split(languages.get(TRADITIONAL, []))
-        notes = _entry_notes(element)
-        where = f"{path}:{element.sourceline}"
-        release(element)
-        yield Incoming(zh or "", en or "", hant, tuple(variants), "; ".join(notes) or None, where)
-
-
-def _column(name: str) -> str | None:
-    key = name.strip().lstrip("\ufeff").lower().replace("-", "_")
-    key = _COLUMN_ALIASES.get(key, key)
-    if key in CSV_COLUMNS:
-        return key
-    return {SIMPLIFIED: "zh", TRADITIONAL: "zh_hant", ENGLISH: "en"}.get(role(key) or "")
-
-
-def read_csv(path: Path) -> Iterator[Incoming]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 (byte {exc.start}); save it as CSV UTF-8 and import again"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    try:  # only the separator is guessed (from the header row); quoting is Excel's
-        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(rows, [])
-    columns = [_column(name) for name in header]
-    if "zh" not in columns or "en" not in columns:
-        raise InputError(
-            f"{path}:1: the first row must name the columns, at least zh and en "
-            f"({', '.join(CSV_COLUMNS)}; language codes such as zh-CN, en-US also work)"
-        )
-    for number, row in enumerate(rows, start=2):
-        values: dict[str, str] = {}
-        for name, value in zip(columns, row, strict=False):
-            if name and value.strip() and name not in values:
-                values[name] = value.strip()
-        if not values:
-            continue
-        variants = tuple(
-            v.strip() for v in values.get("variants", "").split(VARIANT_SEPARATOR) if v.strip()
-        )
-        yield Incoming(
-            values.get("zh", ""),
-            values.get("en", ""),
-            values.get("zh_hant"),
-            variants,
-            values.get("note"),
-            f"{path}:{number}",
-        )
-
-
-def read_terms(path: Path) -> Iterator[Incoming]:
+def read_terms(path: Path, notices: list[str]) -> Iterator[Incoming]:
+    """The terms of a TBX or CSV file; ``notices`` gets what the user should know (for a CSV,
+    how it was read)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix in (".tbx", ".xml"):
         return read_tbx(path)
     if suffix in (".csv", ".tsv", ".txt"):
-        return read_csv(path)
+        sheet = read_sheet(path)
+        terms = read_csv(sheet)
+        notices.extend([sheet.line, *sheet.notices])
+        return terms
     raise InputError(f"{path}: not a termbase bilingual can import (.tbx or .csv files are)")
 
 
@@ -277,6 +166,7 @@ class GlossaryImport:
     conflicts: int = 0
     skipped: int = 0
     problems: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what was read and done, row by row
     written: Path | None = None
 
     @property
@@ -294,11 +184,13 @@ class GlossaryImport:
 class _Merge:
     """New terms against the glossary and each other, by the validator's per-term rules: a row
     that cannot be a term is skipped, a variant that cannot be one is dropped, each said by the
-    row's own FILE:ROW, so one bad row never blocks the rest."""
+    row's own FILE:ROW, so one bad row never blocks the rest. ``synonyms``: what a termbase's
+    other Chinese terms become ("notes" or "variants")."""
 
-    def __init__(self, glossary: Glossary):
+    def __init__(self, glossary: Glossary, synonyms: str = "notes"):
         self.by_zh = dict(glossary.by_zh)
         self.variant_of = dict(glossary.variant_of)
+        self.synonyms = synonyms
         self.summary = GlossaryImport()
         self.new: list[Incoming] = []
         self._variants: Matcher | None = None  # of variant_of, rebuilt when it grows
@@ -307,17 +199,23 @@ class _Merge:
         term = _visible(term)
         if not term.zh or not term.en:
             missing = "Simplified Chinese" if not term.zh else "English"
-            self.skip(term, f"no {missing} term")
+            why = f"no usable term: {term.unusable}" if term.unusable else f"no {missing} term"
+            self.skip(term, why)
             return
         if problem := wordless(term.zh, "term"):
             self.skip(term, problem)
             return
         existing = self.by_zh.get(term.zh)
         if existing is not None:
-            if existing.en == term.en:
-                self.summary.same += 1
-            else:
+            if existing.en.casefold() != term.en.casefold():
                 self.conflict(term, f"the glossary has «{existing.en}» ({existing.where})")
+                return
+            self.summary.same += 1
+            if existing.en != term.en:
+                self.summary.notices.append(
+                    f"{term.where}: {term.zh} = «{term.en}»: the glossary has «{existing.en}» "
+                    f"({existing.where}), the same term but for case; the glossary's is kept"
+                )
             return
         if term.zh in self.variant_of:
             owner = self.by_zh[self.variant_of[term.zh]]
@@ -326,6 +224,7 @@ class _Merge:
         if problem := self.rewritten(term.zh):
             self.skip(term, problem)
             return
+        term = self.place_synonyms(term)
         variants = []
         for variant in dict.fromkeys(term.variants):
             if variant == term.zh:
@@ -344,6 +243,27 @@ class _Merge:
             self._variants = None
         self.new.append(term)
         self.summary.added += 1
+
+    def place_synonyms(self, term: Incoming) -> Incoming:
+        """The termbase's other Chinese terms: in the note (said, one by one), or variants."""
+        if not term.synonyms:
+            return term
+        for synonym, status in term.synonyms:
+            what = f"{term.where}: {synonym} ({status} Chinese term of {term.zh})"
+            if self.synonyms == "variants":
+                self.summary.notices.append(
+                    f"{what}: a variant, as asked: the build replaces it with {term.zh}"
+                )
+            else:
+                self.summary.notices.append(
+                    f"{what}: kept in the note, not as a variant, so sources keep it "
+                    "(--chinese-synonyms variants would make it one)"
+                )
+        if self.synonyms == "variants":
+            return replace(term, variants=term.variants + tuple(s for s, _ in term.synonyms))
+        listed = ", ".join(f"{s} ({status})" for s, status in term.synonyms)
+        note = "; ".join(n for n in (term.note, f"other Chinese terms: {listed}") if n)
+        return replace(term, note=note)
 
     def rewritten(self, zh: str) -> str | None:
         """Why ``zh`` cannot be a term: a variant of the glossary occurs inside it."""
@@ -378,13 +298,22 @@ def _visible(term: Incoming) -> Incoming:
     def clean(text: str | None) -> str | None:
         return None if text is None else strip_invisible(text).strip() or None
 
+    def texts(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v for v in map(clean, values) if v))
+
     return replace(
         term,
         zh=clean(term.zh) or "",
         en=clean(term.en) or "",
         zh_hant=clean(term.zh_hant),
-        variants=tuple(v for v in map(clean, term.variants) if v),
+        variants=texts(term.variants),
         note=clean(term.note),
+        synonyms=tuple((c, status) for s, status in term.synonyms if (c := clean(s))),
+        en_admitted=texts(term.en_admitted),
+        do_not_use=texts(term.do_not_use),
+        part_of_speech=clean(term.part_of_speech),
+        subject=clean(term.subject),
+        definitions=tuple((lang, t) for lang, text in term.definitions if (t := clean(text))),
     )
 
 
@@ -394,12 +323,17 @@ def _yaml(terms: list[Incoming], source: Path) -> str:
     items = []
     for t in terms:
         item: dict[str, object] = {"zh": t.zh, "en": t.en}
-        if t.zh_hant:
-            item["zh_hant"] = t.zh_hant
-        if t.variants:
-            item["variants"] = list(t.variants)
-        if t.note:
-            item["note"] = t.note
+        optional: dict[str, object] = {
+            "zh_hant": t.zh_hant,
+            "variants": list(t.variants),
+            "en_admitted": list(t.en_admitted),
+            "do_not_use": list(t.do_not_use),
+            "part_of_speech": t.part_of_speech,
+            "subject": t.subject,
+            "definitions": dict(t.definitions),
+            "note": t.note,
+        }
+        item |= {key: value for key, value in optional.items() if value}
         items.append(item)
     today = datetime.now(UTC).date().isoformat()
     body = yaml.safe_dump(
@@ -418,11 +352,12 @@ def _target(directory: Path, source: Path) -> Path:
     return path
 
 
-def import_glossary(path: Path, directory: Path) -> GlossaryImport:
-    """Terms of a TBX or CSV into a new YAML file of ``directory``; see the module."""
+def import_glossary(path: Path, directory: Path, chinese_synonyms: str = "notes") -> GlossaryImport:
+    """Terms of a TBX or CSV into a new YAML file of ``directory``; see the module.
+    ``chinese_synonyms``: "notes" (the default) or "variants"."""
     glossary = load_glossary(directory)
-    merge = _Merge(glossary)
-    for term in read_terms(path):
+    merge = _Merge(glossary, chinese_synonyms)
+    for term in read_terms(path, merge.summary.notices):
         merge.add(term)
     if not merge.new:
         return merge.summary

@@ -30,6 +30,11 @@ class Term:
     variants: tuple[str, ...] = ()
     note: str | None = None
     where: str = ""  # "FILE:LINE" of the entry
+    en_admitted: tuple[str, ...] = ()  # other English terms a termbase admits (kept, not used)
+    do_not_use: tuple[str, ...] = ()  # English a termbase deprecates or forbids: QA flags it
+    part_of_speech: str | None = None
+    subject: str | None = None  # subject field
+    definitions: tuple[tuple[str, str], ...] = ()  # (zh, en or zh_hant; the definition)
 
 
 def _is_latin(char: str) -> bool:
@@ -130,10 +135,13 @@ class Glossary:
         return "".join(pieces), tuple(replacements)
 
     def hits(self, text: str) -> tuple[TermHit, ...]:
-        return tuple(
-            TermHit(zh, self.by_zh[zh].en, self.by_zh[zh].zh_hant, start, end, self.by_zh[zh].note)
-            for start, end, zh in self.term_matcher.find(text)
-        )
+        found = []
+        for start, end, zh in self.term_matcher.find(text):
+            term = self.by_zh[zh]
+            found.append(
+                TermHit(zh, term.en, term.zh_hant, start, end, term.note, avoid=term.do_not_use)
+            )
+        return tuple(found)
 
 
 # --- protection through NMT -------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection, Iterable
+from dataclasses import asdict
 from pathlib import Path
 
 import yaml
@@ -24,7 +25,10 @@ from bilingual.glossary.terms import (
 )
 from bilingual.util.atomic import write_text
 
-KEYS = {"zh", "en", "zh_hant", "variants", "note"}
+TEXTS = ("zh", "en", "zh_hant", "note", "part_of_speech", "subject")
+LISTS = ("variants", "en_admitted", "do_not_use")
+DEFINITION_LANGUAGES = ("zh", "en", "zh_hant")
+KEYS = {*TEXTS, *LISTS, "definitions"}
 REQUIRED = ("zh", "en")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TEXT_TAGS = {
@@ -136,27 +140,61 @@ class _FileReader:
         for key in REQUIRED:
             if key not in fields:
                 self.error(item, f"term has no '{key}'")
-        values = {
-            k: self.text(v, k) for k, v in fields.items() if k in ("zh", "en", "zh_hant", "note")
-        }
-        variants: list[str] = []
-        if "variants" in fields:
-            node = fields["variants"]
-            if isinstance(node, yaml.SequenceNode):
-                variants = [v for v in (self.text(n, "variants") for n in node.value) if v]
-            else:
-                self.error(node, "'variants' must be a list")
+        ok = True
+        values = {k: self.text(v, k) for k, v in fields.items() if k in TEXTS}
+        lists: dict[str, tuple[str, ...]] = {}
+        for key in LISTS:
+            if key in fields:
+                node = fields[key]
+                if isinstance(node, yaml.SequenceNode):
+                    texts = [self.text(n, key) for n in node.value]
+                    lists[key] = tuple(dict.fromkeys(t for t in texts if t))
+                else:
+                    self.error(node, f"'{key}' must be a list")
+                    ok = False
+        definitions = self.definitions(fields["definitions"]) if "definitions" in fields else ()
         zh, en = values.get("zh"), values.get("en")
-        if not zh or not en or any(values.get(k) is None for k in fields if k != "variants"):
+        if not zh or not en or not ok or definitions is None or None in values.values():
+            return None
+        avoided = lists.get("do_not_use", ())
+        allowed = {e.casefold() for e in (en, *lists.get("en_admitted", ()))}
+        for clash in (a for a in avoided if a.casefold() in allowed):
+            self.error(
+                fields["do_not_use"],
+                f"'{clash}' is both an English of '{zh}' and one not to use; remove one",
+            )
             return None
         return Term(
             zh,
             en,
             values.get("zh_hant"),
-            tuple(variants),
+            lists.get("variants", ()),
             values.get("note"),
             f"{self.path}:{item.start_mark.line + 1}",
+            en_admitted=lists.get("en_admitted", ()),
+            do_not_use=avoided,
+            part_of_speech=values.get("part_of_speech"),
+            subject=values.get("subject"),
+            definitions=definitions,
         )
+
+    def definitions(self, node: yaml.Node) -> tuple[tuple[str, str], ...] | None:
+        """``definitions: {en: ..., zh: ...}`` as (language, text) pairs; None when wrong."""
+        allowed = ", ".join(DEFINITION_LANGUAGES)
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"'definitions' must map a language ({allowed}) to its definition")
+            return None
+        found: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            language = key_node.value
+            if language not in DEFINITION_LANGUAGES:
+                self.error(key_node, f"unknown language '{language}' (allowed: {allowed})")
+                return None
+            text = self.text(value_node, f"definitions: {language}")
+            if text is None:
+                return None
+            found[language] = text
+        return tuple(sorted(found.items()))
 
 
 def load_glossary(directory: Path, cache_dir: Path | None = None) -> Glossary:
@@ -180,7 +218,7 @@ def load_glossary(directory: Path, cache_dir: Path | None = None) -> Glossary:
 
 
 class _GlossaryCache:
-    VERSION = 2  # bump when Term or validation changes
+    VERSION = 3  # bump when Term or validation changes
 
     def __init__(self, directory: Path, paths: list[Path]):
         digest = hashlib.sha256(f"{self.VERSION}".encode())
@@ -201,10 +239,7 @@ class _GlossaryCache:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("key") != self.key:
                 return None
-            terms = tuple(
-                Term(zh, en, hant, tuple(v), note, where)
-                for zh, en, hant, v, note, where in data["terms"]
-            )
+            terms = tuple(_term_from_json(t) for t in data["terms"])
             return Glossary(terms, tuple(data["notices"]))
         except (OSError, ValueError, TypeError, KeyError):
             return None
@@ -212,13 +247,25 @@ class _GlossaryCache:
     def write(self, glossary: Glossary) -> None:
         if self.key is None:
             return
-        terms = [[t.zh, t.en, t.zh_hant, list(t.variants), t.note, t.where] for t in glossary.terms]
+        terms = [_term_to_json(t) for t in glossary.terms]
         data = {"key": self.key, "terms": terms, "notices": list(glossary.notices)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_text(self.path, json.dumps(data, ensure_ascii=False))
         except OSError:
             pass  # only a speed-up
+
+
+def _term_to_json(term: Term) -> dict:
+    data = asdict(term)
+    data["definitions"] = dict(term.definitions)
+    return data
+
+
+def _term_from_json(data: dict) -> Term:
+    lists = {k: tuple(data[k]) for k in LISTS}
+    definitions = tuple(sorted(data["definitions"].items()))
+    return Term(**(data | lists | {"definitions": definitions}))
 
 
 def with_new_file(glossary: Glossary, path: Path, text: str) -> Glossary:
@@ -281,7 +328,11 @@ def _rewrites(terms: list[Term]) -> list[str]:
     errors = [
         f"{term.where}: {problem}: remove it"
         for term in terms
-        for text, what in [(term.zh, "term"), *((v, "variant") for v in term.variants)]
+        for text, what in [
+            (term.zh, "term"),
+            *((v, "variant") for v in term.variants),
+            *((e, "English not to use") for e in term.do_not_use),
+        ]
         if (problem := wordless(text, what))
     ]
     inside = _variants_inside_terms({v for t in terms for v in t.variants}, terms)

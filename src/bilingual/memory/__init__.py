@@ -1,4 +1,5 @@
 """What a project remembers between builds: the translation memory (editors' English), the
-translation cache (machine English), the edition bases (what each handed-out file carried), and
-the memory's TMX exchange. May import the document model, ``util`` and ``errors``; never stages,
-readers, writers or the project's wiring."""
+suggestions (other tools' machine and draft English), the translation cache (machine English),
+the edition bases (what each handed-out file carried), and the memory's TMX exchange (``tmx``;
+how another tool's unit is read: ``tmx_units``). May import the document model, ``util`` and
+``errors``; never stages, readers, writers or the project's wiring."""

@@ -6,17 +6,20 @@ entry's time as ``creationdate``/``changedate``, the file it came from and its s
 ``prop``s (``x-origin``, ``x-segment-id``) and the editors' notes as ``note``s. It is built with
 translate-toolkit's TMX store.
 
-Import streams the file (lxml ``iterparse``; a TMX of any size is never held whole) and takes
-exact sentence pairs: the unit's Simplified Chinese becomes a memory key and its English the
-memory's English, with the TMX file (and the unit's own origin, if it names one) recorded as the
-entry's origin. Language tags are read in the spellings tools write (zh-CN, zh-Hans, ZH; en-US,
-en-GB, EN). A TMX is not an edition and has no base, so it never overwrites: a unit whose Chinese
-already has a different English in the memory (an editor's, or an earlier TMX's) is a conflict,
-reported with both texts and not taken; so is every unit of a sentence the file itself translates
-more than one way, whichever unit comes first (one taken earlier is given back). Importing the
-same TMX twice changes nothing. Imported
+Import streams the file (lxml ``iterparse``; a TMX of any size is never held whole); how each
+unit is read (languages, inline codes, authors and dates, what is only a suggestion, what is
+refused) is ``memory.tmx_units``. An editor's English is taken into the memory: the unit's
+Simplified Chinese becomes a memory key and its English the memory's English, with the TMX file
+(and the unit's own origin or author) as the entry's origin. A TMX is not an edition and has no
+base, so it never overwrites: a unit whose Chinese already has a different English in the memory
+(an editor's, or an earlier TMX's) is a conflict, reported with both texts and not taken; so is
+every unit of a sentence the file itself translates more than one way, whichever unit comes
+first (one taken earlier is given back). Importing the same TMX twice changes nothing. Imported
 entries are editors' English from then on: builds use them (status "edited"), and an editor's
 DOCX or XLIFF built before the import that changes such a row is a conflict, by the usual rule.
+Machine, draft and alternative translations are kept as suggestions (``memory.suggestions``),
+never as editors' English. Every unit not taken is named, with its line and tuid, in the
+summary's ``skipped_units``.
 """
 
 from __future__ import annotations
@@ -29,20 +32,15 @@ from pathlib import Path
 from lxml import etree
 
 from bilingual import __version__
-from bilingual.document.characters import UNSUPPORTED
-from bilingual.document.editions import normal_space
-from bilingual.document.languages import ENGLISH, SIMPLIFIED, TAGS, describe, role
-from bilingual.errors import InputError
+from bilingual.document.languages import ENGLISH, SIMPLIFIED, TAGS
+from bilingual.memory.suggestions import Suggestion, Suggestions
+from bilingual.memory.tmx_units import ID_PROP, ORIGIN_PROP, PROBLEMS, Refusal, TmxReader, TmxUnit
 from bilingual.memory.translation_memory import Entry, TranslationMemory
 from bilingual.util.atomic import write_bytes
-from bilingual.util.xml_input import TMX, flatten, local, release, stream, text_of
 
 FILE_NAME = "memory.tmx"
-ORIGIN_PROP = "x-origin"
-ID_PROP = "x-segment-id"
-ADVICE = "export it again as TMX 1.4"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _SHOWN = 20  # conflicts printed; --json lists all
+DUPLICATE = "duplicate in the file"
 
 
 def tmx_date(iso: str) -> str | None:
@@ -54,19 +52,6 @@ def tmx_date(iso: str) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def iso_date(tmx: str | None) -> str | None:
-    """TMX's YYYYMMDDThhmmssZ as ISO 8601, or None."""
-    text = tmx or ""
-    if len(text) != 16 or text[8] != "T" or text[15] != "Z":
-        return None
-    spans = ((0, 4), (4, 6), (6, 8), (9, 11), (11, 13), (13, 15))
-    try:  # slicing, not strptime: much faster, and a TMX may hold 100,000 dates
-        year, month, day, hour, minute, second = (int(text[a:b]) for a, b in spans)
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
-    except ValueError:
-        return None
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -146,9 +131,11 @@ def export_tmx(tm: Path, output: Path | None = None) -> ExportResult:
 class ImportSummary:
     units: int = 0
     taken: int = 0
+    suggestions: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     conflicts: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # conflicts and refused units, in order
+    skipped_units: list[tuple[int, str, str | None, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -156,8 +143,14 @@ class ImportSummary:
 
     def line(self) -> str:
         reasons = ", ".join(f"{n} {why}" for why, n in self.skipped.most_common())
+        suggested = (
+            f", {self.suggestions} kept as suggestions (machine, draft or alternative "
+            "translations: not editors' English)"
+            if self.suggestions
+            else ""
+        )
         return (
-            f"{self.taken} taken, {sum(self.skipped.values())} skipped"
+            f"{self.taken} taken{suggested}, {sum(self.skipped.values())} skipped"
             + (f" ({reasons})" if reasons else "")
             + f", {self.conflicts} conflicting; {self.units} units read"
         )
@@ -172,9 +165,14 @@ class ImportSummary:
         return {
             "units": self.units,
             "taken": self.taken,
+            "suggestions": self.suggestions,
             "skipped": dict(self.skipped),
             "conflicts": self.conflicts,
             "problems": self.problems,
+            "skipped_units": [
+                {"unit": where, "tuid": tuid, "why": why}
+                for _, where, tuid, why in sorted(self.skipped_units, key=lambda u: u[0])
+            ],
         }
 
 
@@ -185,62 +183,68 @@ class _Taken:
     where: str  # "FILE:LINE" of the unit it was taken from
     english: str
     before: Entry | None  # the memory's entry before it (notes only), or None
-    units: int = 1  # units of this file that agree
+    duplicates: list[tuple[int, str | None]] = field(default_factory=list)  # (line, tuid)
+
+    @property
+    def units(self) -> int:  # units of this file that agree
+        return 1 + len(self.duplicates)
 
 
 class _TmxImport:
-    def __init__(self, path: Path, memory: TranslationMemory):
-        self.path, self.memory = path, memory
+    """Units into the memory: an editor's English by ``take`` (never overwriting), a suggestion
+    by ``suggest``."""
+
+    def __init__(self, path: Path, memory: TranslationMemory, suggestions: Suggestions):
+        self.path, self.memory, self.suggestions = path, memory, suggestions
         self.summary = ImportSummary()
         self.taken: dict[str, _Taken] = {}  # source -> what this file gave it
         self.disagreeing: dict[str, list[str]] = {}  # source -> the Englishes this file gives it
-        self.languages: Counter[str] = Counter()
-        self.pairs = 0  # units with a Simplified and an English variant
+        self.suggested: list[Suggestion] = []
         self.now = datetime.now(UTC).replace(microsecond=0).isoformat()
 
-    def root(self, element: etree._Element) -> None:
-        if local(element) != "tmx":
-            raise InputError(
-                f"{self.path}: not a TMX file (its root element is <{local(element)}>); {ADVICE}"
-            )
+    def unit(self, unit: TmxUnit | Refusal) -> None:
+        if isinstance(unit, Refusal):
+            self.skip(unit.line, unit.tuid, unit.why, unit.detail)
+            if unit.why in PROBLEMS:
+                self.summary.problems.append(unit.named(self.path))
+        elif unit.suggestion is not None:
+            self.suggest(unit)
+        else:
+            self.take(unit)
 
-    def unit(self, tu: etree._Element) -> None:
-        self.summary.units += 1
-        source = english = None
-        for tuv in tu.iterchildren("tuv"):
-            tag = tuv.get(_XML_LANG) or tuv.get("lang") or ""
-            self.languages[tag] += 1
-            kind = role(tag)
-            if kind == SIMPLIFIED and source is None:
-                source = tuv.find("seg")
-            elif kind == ENGLISH and english is None:
-                english = tuv.find("seg")
-        if source is None or english is None:
-            self.summary.skipped["other language pair"] += 1
-            return
-        self.pairs += 1
-        chinese, target = flatten(source, TMX), flatten(english, TMX)
-        if chinese.placeholders or target.placeholders:
-            self.summary.skipped["inline placeholder codes"] += 1
-            return
-        key, text = chinese.text.strip(), normal_space(target.text)
-        if not key or not text:
-            self.summary.skipped["empty"] += 1
-            return
-        if UNSUPPORTED.search(key) or UNSUPPORTED.search(text):  # the import's rule, every format
-            self.summary.skipped["characters no output can hold"] += 1
-            return
-        self.take(tu, key, text)
+    def skip(self, line: int, tuid: str | None, why: str, detail: str = "") -> None:
+        self.summary.skipped[why] += 1
+        reason = f"{why}: {detail}" if detail else why
+        self.summary.skipped_units.append((line, f"{self.path}:{line}", tuid, reason))
 
-    def take(self, tu: etree._Element, source: str, english: str) -> None:
-        where = f"{self.path}:{tu.sourceline}"
+    def origin(self, unit: TmxUnit) -> str:
+        inner = unit.origin or unit.author
+        return f"{self.path.name} ({inner})" if inner else self.path.name
+
+    def suggest(self, unit: TmxUnit) -> None:
+        if self.memory.get(unit.chinese) == unit.english or self.suggestions.has(
+            unit.chinese, unit.english
+        ):
+            self.skip(unit.line, unit.tuid, "already in the memory")
+            return
+        why = unit.suggestion or ""
+        suggestion = Suggestion(
+            unit.chinese, unit.english, self.origin(unit), unit.time or self.now, why
+        )
+        self.suggestions.add(suggestion)
+        self.suggested.append(suggestion)
+        self.summary.suggestions += 1
+
+    def take(self, unit: TmxUnit) -> None:
+        source, english = unit.chinese, unit.english
+        where = f"{self.path}:{unit.line}"
         if source in self.disagreeing:
             self.disagree(where, source, english)
             return
         mine = self.taken.get(source)
-        if mine is not None and mine.english == english:
-            mine.units += 1
-            self.summary.skipped["duplicate in the file"] += 1
+        if mine is not None and mine.english == english:  # named in finish(), if still taken
+            mine.duplicates.append((unit.line, unit.tuid))
+            self.summary.skipped[DUPLICATE] += 1
             return
         if mine is not None:  # the file translates the sentence two ways: neither is taken
             self.give_back(source, mine)
@@ -256,24 +260,17 @@ class _TmxImport:
             return
         existing = self.memory.entries.get(source)
         if existing is not None and existing.english == english:
-            self.summary.skipped["already in the memory"] += 1
+            self.skip(unit.line, unit.tuid, "already in the memory")
             return
         if existing is not None and existing.english is not None:
             self.conflict(
                 where, source, f"the memory reads «{existing.english}», this unit «{english}»"
             )
             return
-        props = {p.get("type"): (p.text or "") for p in tu.iterchildren("prop")}
-        notes = tuple(n for n in (text_of(x).strip() for x in tu.iterchildren("note")))
-        notes = tuple(n for n in notes if n)
-        inner = props.get(ORIGIN_PROP) or tu.get("creationid") or tu.get("changeid")
-        origin = f"{self.path.name} ({inner})" if inner else self.path.name
-        time = iso_date(tu.get("changedate")) or iso_date(tu.get("creationdate")) or self.now
-        ident = props.get(ID_PROP) or tu.get("tuid") or ""
-        entry = Entry(source, english, ident, origin, time)
+        entry = Entry(source, english, unit.ident, self.origin(unit), unit.time or self.now)
         if existing is not None:  # notes only so far: keep them
             entry = entry.with_notes(existing.notes)
-        self.memory.put(entry.with_notes(notes))
+        self.memory.put(entry.with_notes(unit.notes))
         self.taken[source] = _Taken(where, english, existing)
         self.summary.taken += 1
 
@@ -286,9 +283,15 @@ class _TmxImport:
         else:
             self.memory.put(mine.before)
         skipped = self.summary.skipped
-        skipped["duplicate in the file"] -= mine.units - 1
-        if skipped["duplicate in the file"] <= 0:
-            del skipped["duplicate in the file"]
+        skipped[DUPLICATE] -= len(mine.duplicates)
+        if skipped[DUPLICATE] <= 0:
+            del skipped[DUPLICATE]
+
+    def finish(self) -> None:
+        """Name the duplicates of the sentences taken."""
+        for taken in self.taken.values():
+            for line, tuid in taken.duplicates:
+                self.summary.skipped_units.append((line, f"{self.path}:{line}", tuid, DUPLICATE))
 
     def disagree(self, where: str, source: str, english: str) -> None:
         """A unit of a sentence this file translates more than one way: a conflict."""
@@ -303,20 +306,24 @@ class _TmxImport:
         self.summary.problems.append(f"{where}: «{source}»: {why}; not taken")
 
 
-def read_tmx(path: Path, memory: TranslationMemory) -> tuple[ImportSummary, dict[str, str]]:
-    """Take a TMX's exact zh/en pairs into ``memory`` (never overwriting; not saved): the
-    summary, and the English taken for each Chinese sentence."""
-    run = _TmxImport(path, memory)
-    for event, element in stream(path, ADVICE, events=("start", "end")):
-        if event == "start":
-            if element.getparent() is None:
-                run.root(element)
-        elif local(element) == "tu":
-            run.unit(element)
-            release(element)
-    if run.summary.units and not run.pairs:
-        raise InputError(
-            f"{path}: no unit pairs Simplified Chinese with English (languages in the file: "
-            f"{describe(list(run.languages))}); nothing imported"
-        )
-    return run.summary, {source: taken.english for source, taken in run.taken.items()}
+@dataclass
+class TmxImport:
+    """What ``read_tmx`` did: its summary, the editors' English taken (sentence -> English)
+    and the suggestions kept."""
+
+    summary: ImportSummary
+    taken: dict[str, str]
+    suggested: list[Suggestion]
+
+
+def read_tmx(path: Path, memory: TranslationMemory, suggestions: Suggestions) -> TmxImport:
+    """Take a TMX's zh/en pairs into ``memory`` (editors' English, never overwriting) and
+    ``suggestions`` (machine, draft and alternative translations); neither is saved."""
+    reader = TmxReader(path)
+    run = _TmxImport(path, memory, suggestions)
+    for unit in reader:
+        run.unit(unit)
+    run.finish()
+    run.summary.units = reader.units
+    taken = {source: taken.english for source, taken in run.taken.items()}
+    return TmxImport(run.summary, taken, run.suggested)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bilingual.errors import InputError
 from bilingual.memory.bases import EditionStore
+from bilingual.memory.suggestions import Suggestions
 from bilingual.memory.tmx import ImportSummary, read_tmx
 from bilingual.memory.translation_memory import TranslationMemory
 from bilingual.project.build import build_lock
@@ -13,13 +14,17 @@ from bilingual.project.settings import Settings
 
 
 def import_tmx(path: Path, settings: Settings) -> ImportSummary:
-    """Take a TMX's exact zh/en pairs into the translation memory (never overwriting)."""
+    """Take a TMX's zh/en pairs into the translation memory (editors' English, never
+    overwriting) and its suggestions (machine, draft and alternative translations)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     with build_lock(settings.state):
         memory = TranslationMemory(settings.tm)
-        summary, taken = read_tmx(path, memory)
-        if taken:
+        suggestions = Suggestions(settings.tm)
+        result = read_tmx(path, memory, suggestions)
+        if result.suggested:
+            suggestions.save()
+        if result.taken:
             memory.save()
-            EditionStore(settings.state).record_imports(taken)
-    return summary
+            EditionStore(settings.state).record_imports(result.taken)
+    return result.summary

@@ -94,6 +94,13 @@ CHECKS: Registry[CheckInfo] = Registry(
             "a glossary term of the segment is not in the English in its glossary form",
         ),
         _check(
+            "term-do-not-use",
+            "bilingual.stages.qa.terms:do_not_use",
+            WARNING,
+            "the English uses a term's English the glossary says not to use (do_not_use: a "
+            "termbase's deprecated or forbidden term)",
+        ),
+        _check(
             "number-mismatch",
             "bilingual.stages.qa.numbers:check",
             WARNING,

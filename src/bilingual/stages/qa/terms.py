@@ -1,13 +1,14 @@
-"""Glossary checks: every term in its glossary English, which beam hypothesis kept them, and the
-variants read as terms."""
+"""Glossary checks: every term in its glossary English and none the glossary says not to use,
+which beam hypothesis kept them, and the variants read as terms."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bilingual.document import Segment
-from bilingual.glossary.terms import missing_terms
+from bilingual.glossary.terms import missing_terms, term_pattern
 
 if TYPE_CHECKING:
     from bilingual.stages.qa import Context, Finding
@@ -19,6 +20,20 @@ def missing(segment: Segment, context: Context) -> Iterator[Finding]:
             f'glossary: {hit.zh} should read "{hit.en}" but the English lacks it',
             (hit.zh, hit.traditional),
         )
+
+
+def do_not_use(segment: Segment, context: Context) -> Iterator[Finding]:
+    """A term's English the glossary says not to use (a termbase's deprecated or forbidden
+    term), found in the English outside the term's own English (which may contain it)."""
+    english = segment.english or ""
+    for hit in {h.zh: h for h in segment.terms if h.avoid}.values():
+        kept = term_pattern(hit.en, re.IGNORECASE).sub(lambda m: " " * len(m[0]), english)
+        for avoided in hit.avoid:
+            if term_pattern(avoided, re.IGNORECASE).search(kept):
+                yield context.finding(
+                    f'glossary: {hit.zh} should read "{hit.en}", not "{avoided}" (do not use)',
+                    (hit.zh, hit.traditional),
+                )
 
 
 def choice(segment: Segment, context: Context) -> Iterator[Finding]:
