@@ -42,7 +42,8 @@ from bilingual.document.languages import ENGLISH, SIMPLIFIED, TAGS, TRADITIONAL,
 from bilingual.errors import InputError, ManyErrors
 from bilingual.glossary.terms import Glossary, Matcher, Term, strip_invisible
 from bilingual.glossary.yaml_files import inside_term, load_glossary, with_new_file, wordless
-from bilingual.util.atomic import write_bytes, write_text
+from bilingual.util.atomic import remove_leftovers, write_bytes, write_text
+from bilingual.util.locks import LOCK_NAME, folder_lock
 from bilingual.util.xml_input import local, release, stream, text_of
 
 CSV_COLUMNS = ("zh", "en", "zh_hant", "variants", "note")
@@ -419,7 +420,17 @@ def _target(directory: Path, source: Path) -> Path:
 
 
 def import_glossary(path: Path, directory: Path) -> GlossaryImport:
-    """Terms of a TBX or CSV into a new YAML file of ``directory``; see the module."""
+    """Terms of a TBX or CSV into a new YAML file of ``directory``; see the module. Under the
+    glossary's lock (``util.locks``): two imports never miss each other's terms or take one name.
+    """
+    if not directory.is_dir():
+        return _import_into(path, directory)  # refused by load_glossary, with what to do
+    with folder_lock(directory / LOCK_NAME, "the glossary"):
+        remove_leftovers(directory)
+        return _import_into(path, directory)
+
+
+def _import_into(path: Path, directory: Path) -> GlossaryImport:
     glossary = load_glossary(directory)
     merge = _Merge(glossary)
     for term in read_terms(path):

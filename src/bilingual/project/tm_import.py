@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bilingual.errors import InputError
 from bilingual.memory.bases import EditionStore
+from bilingual.memory.lock import memory_lock
 from bilingual.memory.tmx import ImportSummary, read_tmx
 from bilingual.memory.translation_memory import TranslationMemory
 from bilingual.project.build import build_lock
@@ -16,7 +17,7 @@ def import_tmx(path: Path, settings: Settings) -> ImportSummary:
     """Take a TMX's exact zh/en pairs into the translation memory (never overwriting)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    with build_lock(settings.state):
+    with build_lock(settings.state), memory_lock(settings.tm):
         memory = TranslationMemory(settings.tm)
         summary, taken = read_tmx(path, memory)
         if taken:
