@@ -241,9 +241,9 @@ def _named_for(pid: int, start_cs: int, target: str) -> str:
 
 
 def test_clean_up_removes_only_temporary_files_whose_run_is_gone(project):
-    """A live process's temporary files stay, in dist/ and tm/; a dead one's, one whose PID was
-    reused by another process (a different start time), and the old unowned kind once a day old
-    are removed."""
+    """A live process's temporary files stay, in dist/ and tm/ (also when its start time could
+    not be read); a dead one's, one whose PID was reused by another process (a different start
+    time), and the old unowned kind once a day old are removed."""
     import psutil
 
     alive = subprocess.Popen(["sleep", "300"])
@@ -254,6 +254,7 @@ def test_clean_up_removes_only_temporary_files_whose_run_is_gone(project):
         for folder in (project.dist, project.root / "tm"):
             folder.mkdir(exist_ok=True)
             (folder / _named_for(alive.pid, started, "x.docx")).write_text("a live run's")
+            (folder / _named_for(alive.pid, 0, "w.docx")).write_text("live, start unknown")
             (folder / _named_for(dead.pid, started, "y.docx")).write_text("a dead run's")
             (folder / _named_for(alive.pid, started - 10_000, "z.docx")).write_text("reused PID")
             (folder / ".old.docx.abcd1234.tmp").write_text("an old version's, today")
@@ -265,7 +266,11 @@ def test_clean_up_removes_only_temporary_files_whose_run_is_gone(project):
         assert result.code == 0, result.err
         for folder in (project.dist, project.root / "tm"):
             assert temporary_files(folder) == sorted(
-                [_named_for(alive.pid, started, "x.docx"), ".old.docx.abcd1234.tmp"]
+                [
+                    _named_for(alive.pid, started, "x.docx"),
+                    _named_for(alive.pid, 0, "w.docx"),
+                    ".old.docx.abcd1234.tmp",
+                ]
             ), folder
     finally:
         alive.kill()

@@ -112,11 +112,21 @@ def owner_gone(name: str, now: float | None = None, modified: float = 0.0) -> bo
     """Whether the run that wrote temporary file ``name`` is gone; None if it is not ours."""
     match = _OURS.match(name)
     if match is not None:
-        started = start_time(int(match["pid"]))
-        return started is None or abs(started - int(match["start"])) > _SAME_START
+        return _run_gone(int(match["pid"]), int(match["start"]))
     if _UNOWNED.match(name):
         return (now if now is not None else time.time()) - modified > UNOWNED_AGE
     return None
+
+
+def _run_gone(pid: int, start: int) -> bool:
+    """Whether the process ``pid`` that started at ``start`` has ended. A process that exists
+    but whose start cannot be read (another user's, /proc hidden) counts as running."""
+    import psutil
+
+    if not psutil.pid_exists(pid):
+        return True
+    started = start_time(pid)
+    return started is not None and start != 0 and abs(started - start) > _SAME_START
 
 
 def remove_leftovers(folder: Path) -> list[Path]:
