@@ -186,11 +186,13 @@ def _many_articles(project: Project, count: int) -> None:
 
 
 def _wait_for_staged(proc: subprocess.Popen, folder: Path) -> list[str]:
-    """The temporary files ``proc`` has staged in ``folder``, as soon as there are some."""
+    """The first article's outputs ``proc`` has staged in ``folder``, complete: returned as soon
+    as the second article's appear (outputs are staged one document after another)."""
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:
-        if folder.is_dir() and (staged := temporary_files(folder)):
-            return staged
+        staged = temporary_files(folder) if folder.is_dir() else []
+        if any(name.startswith(".article-01.") for name in staged):
+            return [name for name in staged if name.startswith(".article-00.")]
         time.sleep(0.02)
     pytest.fail(f"no staged output appeared in {folder} (exit {proc.poll()})")
 
@@ -215,6 +217,26 @@ def test_a_build_sharing_the_output_folder_keeps_the_other_builds_staged_outputs
     assert len(list(shared.glob("article-*.zh-Hans_en.docx"))) == 60
     assert (shared / f"{NAME}.zh-Hans_en.docx").is_file()
     assert temporary_files(shared) == []
+
+
+def test_staged_outputs_removed_by_another_program_are_said_so_not_free_space(two_projects):
+    a, _ = two_projects
+    _many_articles(a, 60)
+    before = {p.name for p in a.dist.iterdir()} if a.dist.is_dir() else set()
+    proc = start(a, "build", "--outputs", "docx,md")
+    staged = _wait_for_staged(proc, a.dist)
+    os.kill(proc.pid, signal.SIGSTOP)
+    try:
+        for name in staged:
+            (a.dist / name).unlink(missing_ok=True)  # e.g. an older bilingual, or `rm dist/.*`
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 4, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "staged output was removed by another program" in lines[0], err
+    assert "free space" not in err
+    assert {p.name for p in a.dist.iterdir()} - before == set()  # nothing half-published
 
 
 def test_a_killed_builds_staged_outputs_do_not_survive_the_next_build(two_projects):
