@@ -53,13 +53,14 @@ class Project:
         return self.root / "dist"
 
     def snapshot(self, *folders: str) -> dict[str, bytes]:
-        """Every file under the folders, byte for byte (for "unchanged" assertions)."""
+        """Every file under the folders, byte for byte (for "unchanged" assertions); the
+        locks' files are not data."""
         files = {}
         for folder in folders or ("dist", "tm", ".bilingual"):
             base = self.root / folder
             if base.exists():
                 for path in sorted(base.rglob("*")):
-                    if path.is_file() and path.name != "build.lock":
+                    if path.is_file() and path.name not in ("build.lock", ".bilingual.lock"):
                         files[str(path.relative_to(self.root))] = path.read_bytes()
         return files
 

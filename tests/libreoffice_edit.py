@@ -1,12 +1,16 @@
 """Edit a DOCX in LibreOffice itself, as an editor does, through its UNO API (run with the system
 Python that has ``uno``: Debian's python3-uno).
 
-    python3 libreoffice_edit.py IN.docx OUT.docx --track ID=English...
+    python3 libreoffice_edit.py IN.docx OUT.docx [--split ID...] [--split-above ID...]
+        [--track ID=English...] [--insert-after ID=English...]
 
-LibreOffice records each change (Edit > Track Changes > Record): the old English becomes a
-tracked deletion and the new one a tracked insertion, in LibreOffice's own XML, and the result is
-saved with LibreOffice's Word filter. (Comments inserted through UNO crash LibreOffice 7.4's
-Word export, so comments are tested with Word's XML and LibreOffice re-saves instead.)
+``--split`` splits the row's English cell in two side by side, ``--split-above`` one above the
+other (Table > Split Cells), before anything is recorded. Then LibreOffice records each change
+(Edit > Track Changes > Record): the old English becomes a tracked deletion and the new one a
+tracked insertion, and ``--insert-after`` inserts a row below the row (a tracked row insertion)
+with English typed into it; all in LibreOffice's own XML, saved with its Word filter. (Comments
+inserted through UNO crash LibreOffice 7.4's Word export, so comments are tested with Word's XML
+and LibreOffice re-saves instead.)
 """
 
 from __future__ import annotations
@@ -76,12 +80,22 @@ def connect(profile: Path, pipe: str):
     return office, desktop
 
 
-def row_cells(table, sid: str):
-    rows = table.getRows().getCount()
-    for r in range(rows):
+def row_index(table, sid: str) -> int:
+    for r in range(table.getRows().getCount()):
         if table.getCellByPosition(0, r).getString().strip() == sid:
-            return [table.getCellByPosition(c, r) for c in range(4)]
+            return r
     raise SystemExit(f"no row {sid}")
+
+
+def row_cells(table, sid: str):
+    r = row_index(table, sid)
+    return [table.getCellByPosition(c, r) for c in range(4)]
+
+
+def split_english(table, sid: str, side_by_side: bool) -> None:
+    """Table > Split Cells on the row's English cell: into two columns or two rows."""
+    name = table.getCellByPosition(2, row_index(table, sid)).CellName
+    table.createCursorByCellName(name).splitRange(1, not side_by_side)
 
 
 def main() -> None:
@@ -89,6 +103,9 @@ def main() -> None:
     parser.add_argument("source", type=Path)
     parser.add_argument("target", type=Path)
     parser.add_argument("--track", nargs="*", default=[])
+    parser.add_argument("--split", nargs="*", default=[])
+    parser.add_argument("--split-above", nargs="*", default=[])
+    parser.add_argument("--insert-after", nargs="*", default=[])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         office, desktop = connect(Path(tmp) / "profile", f"bilingual{os.getpid()}")
@@ -96,7 +113,16 @@ def main() -> None:
             url = uno.systemPathToFileUrl(str(args.source.resolve()))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
             table = doc.getTextTables().getByIndex(0)
+            for sid in args.split:
+                split_english(table, sid, side_by_side=True)
+            for sid in args.split_above:
+                split_english(table, sid, side_by_side=False)
             doc.RecordChanges = True
+            for item in args.insert_after:
+                sid, english = item.split("=", 1)
+                r = row_index(table, sid) + 1
+                table.getRows().insertByIndex(r, 1)
+                table.getCellByPosition(2, r).setString(english)
             for item in args.track:
                 sid, english = item.split("=", 1)
                 cell = row_cells(table, sid)[2]

@@ -235,13 +235,16 @@ def test_output_names_too_long_are_refused_before_translating(project):
 
 
 def test_leftovers_of_a_killed_build_are_removed_by_the_next(built):
-    leftover = built.dist / f".{NAME}.zh-Hans_en.docx.abcd1234.tmp"
+    killed = subprocess.Popen(["true"])  # a run that is gone: its PID and a start time
+    killed.wait()
+    owner = f"{killed.pid}-178000000000"
+    leftover = built.dist / f".{NAME}.zh-Hans_en.docx.{owner}.abcd1234.tmp"
     leftover.write_bytes(b"half a docx")
     assets = built.dist / "article.assets"
     assets.mkdir()
-    picture_leftover = assets / ".photo.png.ab12cd34.tmp"
+    picture_leftover = assets / f".photo.png.{owner}.ab12cd34.tmp"
     picture_leftover.write_bytes(b"half a picture")
-    state_leftover = built.root / ".bilingual" / ".glossary.json.zz99yy88.tmp"
+    state_leftover = built.root / ".bilingual" / f".glossary.json.{owner}.zz99yy88.tmp"
     state_leftover.write_text("{")
     foreign = built.dist / ".keep-me"
     foreign.write_text("not ours")
@@ -301,7 +304,7 @@ def test_a_broken_package_is_refused_and_the_installed_model_keeps_working(
     assert result.code == 3
     assert message in one_line(result)
     assert sorted(p.name for p in packages.iterdir()) == before
-    assert not list(packages.parent.glob(".bilingual-install-*"))
+    assert not list(packages.glob(".bilingual-install-*"))
     (built.root / "seeds" / "new.txt").write_text("新的一句话。\n", encoding="utf-8")
     assert built.run("build").code == 0  # the old model still translates
 
@@ -331,7 +334,7 @@ def test_an_installed_package_with_broken_metadata_is_skipped_not_a_traceback(
 def test_a_killed_install_leaves_nothing_for_long(bare_project, model_file):
     packages = Path(bare_project.env["ARGOS_PACKAGES_DIR"])
     packages.mkdir(parents=True)
-    stale = packages.parent / ".bilingual-install-killed"
+    stale = packages / ".bilingual-install-killed"
     (stale / "translate-zh_en-1_9").mkdir(parents=True)
     (stale / "translate-zh_en-1_9" / "model.bin").write_bytes(bytes(1024))
     result = bare_project.run("models", "install", "--file", str(model_file))

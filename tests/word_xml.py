@@ -108,6 +108,89 @@ class WordDocx:
             below.remove(p)
         below.append(fragment("<w:p/>")[0])
 
+    def _props(self, cell: etree._Element) -> etree._Element:
+        props = cell.find(w("tcPr"))
+        if props is None:
+            props = etree.Element(w("tcPr"))
+            cell.insert(0, props)
+        return props
+
+    def split_side_by_side(self, sid: str, column: int, right: str = "") -> None:
+        """Table > Split Cells, 2 columns, on one cell, as Word saves it: the grid gets one more
+        column, that column's cell in every other row spans two grid columns (``gridSpan``), and
+        the row has two half-width cells (``right``: text typed into the new one)."""
+        table = self.document.find(f".//{w('tbl')}")
+        grid = table.find(w("tblGrid"))
+        old = grid.findall(w("gridCol"))[column]
+        half = str(int(old.get(w("w"), "2000")) // 2)
+        old.set(w("w"), half)
+        old.addnext(fragment(f'<w:gridCol w:w="{half}"/>')[0])
+        target = self.cell(sid, column)
+        for tr in table.findall(w("tr")):
+            cell = tr.findall(w("tc"))[column]
+            if cell is not target:
+                span = etree.SubElement(self._props(cell), w("gridSpan"))
+                span.set(w("val"), "2")
+        for width in self._props(target).iter(w("tcW")):
+            width.set(w("w"), half)
+        new = fragment(
+            f'<w:tc><w:tcPr><w:tcW w:w="{half}" w:type="dxa"/></w:tcPr><w:p>'
+            f"{run(right) if right else ''}</w:p></w:tc>"
+        )[0]
+        target.addnext(new)
+
+    def split_one_above_the_other(self, sid: str, column: int) -> None:
+        """Table > Split Cells, 1 column 2 rows, on one cell, as Word saves it: a new row below
+        whose other cells continue the row's (``vMerge``), with an empty cell of its own."""
+        tr = self.row(sid)
+        below = etree.fromstring(etree.tostring(tr))
+        for index, (cell, new) in enumerate(
+            zip(tr.findall(w("tc")), below.findall(w("tc")), strict=True)
+        ):
+            for p in new.findall(w("p")):
+                new.remove(p)
+            new.append(fragment("<w:p/>")[0])
+            if index != column:
+                etree.SubElement(self._props(cell), w("vMerge")).set(w("val"), "restart")
+                etree.SubElement(self._props(new), w("vMerge"))
+        tr.addnext(below)
+
+    def delete_cell_shifting_left(self, sid: str, column: int) -> None:
+        """Delete one cell, shift cells left: the row is one cell short (``gridAfter``)."""
+        tr = self.row(sid)
+        cell = tr.findall(w("tc"))[column]
+        tr.remove(cell)
+        self._row_props(tr).append(fragment('<w:gridAfter w:val="1"/>')[0])
+
+    def remove_first_cell(self, sid: str) -> None:
+        """The ID cell gone and the row starting one grid column in (``gridBefore``)."""
+        tr = self.row(sid)
+        tr.remove(tr.findall(w("tc"))[0])
+        self._row_props(tr).insert(0, fragment('<w:gridBefore w:val="1"/>')[0])
+
+    def insert_row_tracked(self, after: str, english: str) -> None:
+        """A row inserted below ``after`` in review mode, as Word saves it: ``w:ins`` in the row
+        properties, the English typed as a tracked insertion, the other cells empty."""
+        tr = self.row(after)
+        new = etree.fromstring(etree.tostring(tr))
+        for props in new.findall(w("trPr")):
+            new.remove(props)
+        props = self._row_props(new)
+        props.append(fragment(f'<w:ins w:id="160" w:author="Editor" w:date="{DATE}"/>')[0])
+        for index, cell in enumerate(new.findall(w("tc"))):
+            for p in cell.findall(w("p")):
+                cell.remove(p)
+            cell.append(fragment(f"<w:p>{ins(run(english), 161) if index == 2 else ''}</w:p>")[0])
+        tr.addnext(new)
+
+    @staticmethod
+    def _row_props(tr: etree._Element) -> etree._Element:
+        props = tr.find(w("trPr"))
+        if props is None:
+            props = etree.Element(w("trPr"))
+            tr.insert(0, props)
+        return props
+
     def wrap_row_in_content_control(self, sid: str) -> None:
         tr = self.row(sid)
         sdt = fragment('<w:sdt><w:sdtPr><w:id w:val="77"/></w:sdtPr><w:sdtContent/></w:sdt>')[0]

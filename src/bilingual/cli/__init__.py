@@ -11,6 +11,7 @@ Exit codes: 0 ok; 1 QA warnings under --strict; 2 bad input or usage; 3 no usabl
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 
 from bilingual import __version__
@@ -113,9 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a disk or permission fault no module foresaw
         if args.debug:
             raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"bilingual: {where}{exc.strerror or exc}; check the disk and permissions",
-              file=sys.stderr)  # fmt: skip
+        print(f"bilingual: {_os_problem(exc)}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     except Exception as exc:  # a bug: one line, and how to see the rest
         if args.debug:
@@ -126,3 +125,16 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _os_problem(exc: OSError) -> str:
+    """An operating system's refusal no module foresaw, as one line: the file, why, what to do."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{where}cannot write ({reason}); free space on its disk and run again"
+    if exc.errno == errno.EROFS:
+        return f"{where}cannot write ({reason}); write somewhere else"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{where}{reason}; fix its permissions and run again"
+    return f"{where}{reason}; check the disk and permissions"

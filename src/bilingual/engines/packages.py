@@ -4,13 +4,16 @@ Finding and loading uses ``argostranslate.package`` (``Package``, ``AvailablePac
 Argos's settings (ARGOS_PACKAGES_DIR, ARGOS_PACKAGE_INDEX, ARGOS_DEVICE_TYPE, settings.json).
 Installing is ours: Argos's ``install_from_path`` extracts straight over the installed package
 and its download has no timeout, progress or check. Here a package is checked (a zip, CRCs,
-metadata, language pair, model files) before anything is touched, extracted beside the package
-folder, and moved into place with a rename, so a bad file leaves the installed model working.
+metadata, language pair, model files) before anything is touched, extracted into a hidden staging
+folder inside the packages folder (so the final rename never crosses a mount, and nothing is
+written outside it), and moved into place with a rename, so a bad file leaves the installed
+model working.
 Every network access is a visible command or a build that has no model, with a short timeout.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.client
 import json
@@ -20,12 +23,12 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from bilingual.document import ModelInfo
-from bilingual.errors import InputError, ModelError
+from bilingual.errors import EnvironmentProblem, InputError, ModelError
+from bilingual.util.locks import folder_lock
 
 FROM_CODE, TO_CODE = "zh", "en"
 TIMEOUT_SECONDS = 10.0
@@ -194,30 +197,25 @@ def _prove_it_works(package_dir: Path, path: Path):
 
 
 def _remove_leftovers(folder: Path) -> None:
-    """Staging folders of installs that were killed (kill -9, power loss)."""
+    """Staging folders of installs that were killed (kill -9, power loss); under the lock."""
     for stale in folder.glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(stale, ignore_errors=True)
 
 
-@contextmanager
-def _install_lock(folder: Path) -> Iterator[None]:
-    from filelock import FileLock, Timeout
+_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS}
 
-    lock = FileLock(str(folder / ".bilingual-install.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise ModelError(f"{folder}: another model install is running; wait for it") from None
-    try:
-        yield
-    finally:
-        lock.release()
+
+def _cannot_install(exc: OSError, where: Path) -> EnvironmentProblem:
+    return EnvironmentProblem(
+        f"{exc.filename or where}: cannot write ({exc.strerror}); free space or fix the "
+        "permissions of the packages folder and install again (the installed model is unchanged)"
+    )
 
 
 def install_file(path: Path):
     """Install a checked ``.argosmodel``; the installed package, or ModelError.
 
-    The file is checked, extracted beside the packages folder and proven to translate before
+    The file is checked, extracted inside the packages folder and proven to translate before
     anything installed is touched; the old package is put back if the switch fails.
     """
     settings()  # Argos's settings first: a bad ARGOS_* value is one line, not a traceback
@@ -228,10 +226,18 @@ def install_file(path: Path):
     try:
         target_root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ModelError(f"{target_root}: cannot create ({exc.strerror})") from None
-    with _install_lock(target_root.parent):
-        _remove_leftovers(target_root.parent)
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target_root.parent))
+        raise _cannot_install(exc, target_root) from None
+    with folder_lock(
+        target_root / ".bilingual-install.lock",
+        "the packages folder",
+        wait=0,
+        busy="another model install is running",
+    ):
+        _remove_leftovers(target_root)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target_root))
+        except OSError as exc:
+            raise _cannot_install(exc, target_root) from None
         try:
             with zipfile.ZipFile(path) as archive:
                 archive.extractall(staging)
@@ -245,9 +251,9 @@ def install_file(path: Path):
                 ):
                     shutil.rmtree(other.package_path, ignore_errors=True)
         except OSError as exc:
-            raise ModelError(
-                f"{path}: cannot install into {target_root} ({exc.strerror})"
-            ) from None
+            if exc.filename and Path(exc.filename).is_relative_to(staging):
+                exc.filename = None  # a staged file: name the package it was to become
+            raise _cannot_install(exc, target_root / top) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return Package(target)
@@ -330,6 +336,8 @@ def download(
             return destination
         except (urllib.error.URLError, http.client.HTTPException, OSError, ModelError) as exc:
             part.unlink(missing_ok=True)
+            if isinstance(exc, OSError) and exc.errno in _CANNOT_WRITE:
+                raise _cannot_install(exc, part) from None
             errors.append(str(getattr(exc, "reason", exc)))
     raise ModelError(
         f"cannot download {package}: {'; '.join(errors) or 'no links'}; {INSTALL_HINT}"

@@ -46,7 +46,8 @@ from bilingual.glossary.incoming import Incoming
 from bilingual.glossary.tbx_read import read_tbx
 from bilingual.glossary.terms import Glossary, Matcher, Term, strip_invisible
 from bilingual.glossary.yaml_files import inside_term, load_glossary, with_new_file, wordless
-from bilingual.util.atomic import write_bytes, write_text
+from bilingual.util.atomic import remove_leftovers, write_bytes, write_text
+from bilingual.util.locks import LOCK_NAME, folder_lock
 
 CSV_COLUMNS = ("zh", "en", "zh_hant", "variants", "note")
 PREFERRED = "preferredTerm-admn-sts"
@@ -354,7 +355,16 @@ def _target(directory: Path, source: Path) -> Path:
 
 def import_glossary(path: Path, directory: Path, chinese_synonyms: str = "notes") -> GlossaryImport:
     """Terms of a TBX or CSV into a new YAML file of ``directory``; see the module.
-    ``chinese_synonyms``: "notes" (the default) or "variants"."""
+    ``chinese_synonyms``: "notes" (the default) or "variants". Under the glossary's lock
+    (``util.locks``): two imports never miss each other's terms or take one name."""
+    if not directory.is_dir():
+        return _import_into(path, directory, chinese_synonyms)  # refused by load_glossary
+    with folder_lock(directory / LOCK_NAME, "the glossary"):
+        remove_leftovers(directory)
+        return _import_into(path, directory, chinese_synonyms)
+
+
+def _import_into(path: Path, directory: Path, chinese_synonyms: str) -> GlossaryImport:
     glossary = load_glossary(directory)
     merge = _Merge(glossary, chinese_synonyms)
     for term in read_terms(path, merge.summary.notices):

@@ -56,11 +56,8 @@ class TranslationCache:
             db.execute("SELECT count(*) FROM translations").fetchone()
         except sqlite3.OperationalError as exc:
             db.close()
-            if "readonly" in str(exc) or "unable to open" in str(exc):
-                raise EnvironmentProblem(
-                    f"{self.path}: cannot write the translation cache ({exc}); "
-                    "fix the permissions of the project state folder"
-                ) from None
+            if _cannot_write(exc):
+                raise self._problem(exc) from None
             raise sqlite3.DatabaseError(str(exc)) from None
         except sqlite3.DatabaseError:
             db.close()
@@ -95,9 +92,34 @@ class TranslationCache:
     def put_many(
         self, items: Sequence[tuple[str, str]], ranks: Sequence[tuple[str, int]] = ()
     ) -> None:
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?)", items)
-            self._db.executemany("INSERT OR REPLACE INTO beam_ranks VALUES (?, ?)", ranks)
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?)", items)
+                self._db.executemany("INSERT OR REPLACE INTO beam_ranks VALUES (?, ?)", ranks)
+        except sqlite3.OperationalError as exc:
+            if _cannot_write(exc):
+                raise self._problem(exc) from None
+            raise
+
+    def _problem(self, exc: sqlite3.Error) -> EnvironmentProblem:
+        return EnvironmentProblem(
+            f"{self.path}: cannot write the translation cache ({exc}); free space on its disk or "
+            "fix the permissions of the project state folder, then run again (outputs are intact)"
+        )
 
     def close(self) -> None:
         self._db.close()
+
+
+# SQLite's own words for "the machine stops us" (not a damaged file): full, I/O, read-only.
+_ENVIRONMENT_CODES = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PERM,
+}
+
+
+def _cannot_write(exc: sqlite3.Error) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _ENVIRONMENT_CODES

@@ -27,18 +27,19 @@ from bilingual.glossary.terms import Glossary
 from bilingual.glossary.words import VariantWords
 from bilingual.glossary.yaml_files import load_glossary
 from bilingual.memory.bases import FOLDER, EditionStore
+from bilingual.memory.lock import tidy as tidy_memory
 from bilingual.project.preflight import (
     check_file_name,
     check_output_names,
     check_writable,
-    remove_leftovers,
     shown,
 )
 from bilingual.project.settings import Settings
 from bilingual.readers import SOURCE_SUFFIXES, read_source
 from bilingual.stages.glossary import annotate_terms, correct_variants
 from bilingual.stages.segment import segment_document
-from bilingual.util.atomic import staged
+from bilingual.util.atomic import remove_leftovers, staged
+from bilingual.util.locks import folder_lock
 from bilingual.util.progress import Progress
 from bilingual.writers import WriteOptions, output_names, targets
 
@@ -179,24 +180,18 @@ def chunks(paths: list[Path], glossary: Glossary, size: int) -> Iterator[list[Do
 
 @contextmanager
 def build_lock(state: Path):
-    """One build or import of a project at a time; tidies what a killed run left in ``state``."""
-    from filelock import FileLock, Timeout
-
+    """One build or import of a project at a time (not waited for: exit 4); tidies what a killed
+    run left in ``state``. The first lock a command takes (the order is in ``util.locks``)."""
     check_writable(state, "project state folder")
-    lock = FileLock(str(state / "build.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise EnvironmentProblem(
-            f"{state / 'build.lock'}: another build of this project is "
-            "running; wait for it to finish"
-        ) from None
-    try:
+    with folder_lock(
+        state / "build.lock",
+        "the project state",
+        wait=0,
+        busy="another build of this project is running",
+    ):
         for folder in (state, state / FOLDER):
             remove_leftovers(folder)
         yield
-    finally:
-        lock.release()
 
 
 def resolve_model(progress: Progress):
@@ -286,6 +281,11 @@ class StagedOutputs:
 
 def _cannot_write(exc: OSError, dist: Path) -> EnvironmentProblem:
     where = exc.filename or dist
+    if isinstance(exc, FileNotFoundError) and exc.filename2:  # the rename of a staged output
+        return EnvironmentProblem(
+            f"{where}: this build's staged output was removed by another program before it "
+            f"could become {exc.filename2}; rebuild (previous outputs are intact)"
+        )
     return EnvironmentProblem(
         f"{where}: cannot write ({exc.strerror}); free space or fix permissions and rebuild "
         "(previous outputs are intact)"
@@ -350,7 +350,8 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
             if names:
                 paths = select_sources(paths, names, settings.seeds)
             paths = check_sources(paths, report, settings, glossary)
-            memory = TranslationMemory(settings.tm)
+            memory = TranslationMemory(settings.tm)  # read only: a build takes no memory lock
+            tidy_memory(settings.tm)
             if paths:
                 check_writable(settings.dist, "output folder", create=False)
                 for folder in (settings.dist, *settings.dist.glob("*.assets")):

@@ -420,10 +420,11 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 
 def import_files(paths: list[Path], settings: Settings, tracked_changes: str = "accept") -> Summary:
+    from bilingual.memory.lock import memory_lock
     from bilingual.project.build import build_lock
 
     files, notices = expand(paths)
-    with build_lock(settings.state):
+    with build_lock(settings.state), memory_lock(settings.tm):
         run = _Import(settings, tracked_changes)
         run.summary.notices.extend(notices)
         before = dict(run.memory.entries)

@@ -1,26 +1,19 @@
-"""What a build checks before it translates anything, and what it tidies after a killed run.
+"""What a build checks before it translates anything.
 
 A build that would fail on an output name or an unwritable folder fails here, in a second,
-instead of after the whole translation. Temporary files a killed run left behind (ours only:
-``.NAME.XXXXXXXX.tmp`` from ``atomic.staged``) are removed, under the build lock.
+instead of after the whole translation. (Temporary files a killed run left behind are removed
+by ``util.atomic.remove_leftovers``.)
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from bilingual.errors import EnvironmentProblem, InputError
-from bilingual.util.atomic import TEMPORARY_PREFIX, TEMPORARY_SUFFIX
-
-# atomic.staged: prefix "." + target name + "." + mkstemp's 8 random characters + ".tmp"
-_LEFTOVER = re.compile(
-    rf"^{re.escape(TEMPORARY_PREFIX)}.+\.[a-z0-9_]{{8}}{re.escape(TEMPORARY_SUFFIX)}$"
-)
-_TEMP_EXTRA = len(TEMPORARY_PREFIX) + 1 + 8 + len(TEMPORARY_SUFFIX)
+from bilingual.util.atomic import TEMPORARY_EXTRA
 
 
 def shown(path: Path) -> str:
@@ -59,7 +52,7 @@ def check_output_names(source: Path, names: Iterable[str], dist: Path) -> None:
     """Refuse a source whose outputs (and their temporary names) would not fit the file system."""
     limit = name_limit(dist)
     longest = max(names, key=lambda n: len(n.encode("utf-8")), default="")
-    needed = len(longest.encode("utf-8")) + _TEMP_EXTRA
+    needed = len(longest.encode("utf-8")) + TEMPORARY_EXTRA
     if needed > limit:
         raise InputError(
             f"{shown(source)}: its output names would be {needed} bytes long (e.g. {longest}), "
@@ -90,18 +83,3 @@ def check_writable(folder: Path, what: str, create: bool = True) -> None:
         raise EnvironmentProblem(
             f"{folder}: cannot write the {what} ({reason}); fix the path or its permissions"
         ) from None
-
-
-def remove_leftovers(folder: Path) -> list[Path]:
-    """Delete temporary files of a killed run in ``folder``; the ones removed."""
-    removed: list[Path] = []
-    if not folder.is_dir():
-        return removed
-    for path in folder.iterdir():
-        if _LEFTOVER.match(path.name) and path.is_file():
-            try:
-                path.unlink()
-                removed.append(path)
-            except OSError:
-                continue
-    return removed

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bilingual.errors import InputError
 from bilingual.memory.bases import EditionStore
+from bilingual.memory.lock import memory_lock
 from bilingual.memory.suggestions import Suggestions
 from bilingual.memory.tmx import ImportSummary, read_tmx
 from bilingual.memory.translation_memory import TranslationMemory
@@ -18,7 +19,7 @@ def import_tmx(path: Path, settings: Settings) -> ImportSummary:
     overwriting) and its suggestions (machine, draft and alternative translations)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    with build_lock(settings.state):
+    with build_lock(settings.state), memory_lock(settings.tm):
         memory = TranslationMemory(settings.tm)
         suggestions = Suggestions(settings.tm)
         result = read_tmx(path, memory, suggestions)

@@ -11,6 +11,7 @@ import lzma
 import posixpath
 import zipfile
 import zlib
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -168,34 +169,85 @@ def _int(element: etree._Element | None, default: int = 1) -> int:
         return default
 
 
-def _cell_problem(cell: etree._Element) -> str | None:
-    props = cell.find(w("tcPr"))
-    if props is None:
-        return None
-    if _int(props.find(w("gridSpan"))) > 1 or props.find(w("hMerge")) is not None:
-        return "merged cells (a cell spans two columns); split them and import again"
-    if props.find(w("vMerge")) is not None:
-        return "merged cells (a cell spans two rows); split them and import again"
-    return None
-
-
 def _row_deleted(row: etree._Element) -> bool:
     props = row.find(w("trPr"))
     return props is not None and props.find(w("del")) is not None
 
 
-def _row_problem(row: etree._Element, cells: list[etree._Element]) -> str | None:
+@dataclass(frozen=True)
+class _Cell:
+    """A cell where it sits in the table grid: columns ``start`` to ``end`` (exclusive)."""
+
+    element: etree._Element
+    start: int
+    end: int
+    merge: str | None  # w:vMerge: "restart", "continue" (spans rows with the cell above), None
+
+
+def _grid_cells(row: etree._Element) -> list[_Cell]:
+    """A row's cells at their grid positions: after ``w:gridBefore``, each ``w:gridSpan`` wide;
+    a legacy ``w:hMerge`` continuation widens the cell on its left."""
     props = row.find(w("trPr"))
-    if props is not None and (
-        _int(props.find(w("gridBefore")), 0) or _int(props.find(w("gridAfter")), 0)
-    ):
-        return "cells missing or added in this row; restore the four columns"
-    for cell in cells:
-        if problem := _cell_problem(cell):
-            return problem
-    if len(cells) != 4:
-        return f"{len(cells)} cells instead of 4 (cells split or merged); restore the four columns"
-    return None
+    position = max(0, _int(props.find(w("gridBefore")), 0)) if props is not None else 0
+    cells: list[_Cell] = []
+    for tc in _children(row, "tc"):
+        tc_props = tc.find(w("tcPr"))
+        span = max(1, _int(tc_props.find(w("gridSpan")))) if tc_props is not None else 1
+        h_merge = tc_props.find(w("hMerge")) if tc_props is not None else None
+        v_merge = tc_props.find(w("vMerge")) if tc_props is not None else None
+        if h_merge is not None and h_merge.get(w("val")) != "restart" and cells:
+            cells[-1] = replace(cells[-1], end=cells[-1].end + span)
+        else:
+            merge = None
+            if v_merge is not None:
+                merge = "restart" if v_merge.get(w("val")) == "restart" else "continue"
+            cells.append(_Cell(tc, position, position + span, merge))
+        position += span
+    return cells
+
+
+class _Grid:
+    """The table's four columns, as grid ranges, from its header row: a row is read by where its
+    cells sit, so a grid LibreOffice widened (a cell split side by side in one row gives every
+    other row ``gridSpan=2``) reads as before, and only rows whose cells do not fit the four
+    columns are refused."""
+
+    def __init__(self, header_row: etree._Element, names: list[str]):
+        self.columns = [(c.start, c.end) for c in _grid_cells(header_row)]
+        self.names = names
+
+    def layout(self, cells: list[_Cell]) -> tuple[list[_Cell | None], str | None]:
+        """The row's cell in each column, and why the row cannot be read, if it cannot."""
+        by_column: list[_Cell | None] = [None] * len(self.columns)
+        problem = None
+        for cell in cells:
+            inside = [
+                i for i, (start, end) in enumerate(self.columns)
+                if cell.start < end and start < cell.end
+            ]  # fmt: skip
+            if not inside:
+                problem = problem or "a cell outside the four columns; remove it"
+                continue
+            column = inside[0]
+            if len(inside) > 1:
+                names = " and ".join(self.names[i] for i in inside)
+                problem = problem or (
+                    f"merged cells (a cell spans two columns): {names}; split them and import again"
+                )
+            elif (cell.start, cell.end) != self.columns[column]:
+                problem = problem or (
+                    f"its {self.names[column]} cell is split in two side by side; merge it back "
+                    "(Table > Merge Cells) and import again"
+                )
+            if by_column[column] is None:
+                by_column[column] = cell
+        missing = [self.names[i] for i, cell in enumerate(by_column) if cell is None]
+        if problem is None and (missing or len(self.columns) != 4):
+            problem = (
+                f"no {' or '.join(missing) or 'four'} cell in this row (cells missing or "
+                "added); restore the four columns"
+            )
+        return by_column, problem
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
@@ -347,32 +399,7 @@ def read(path: Path) -> ReturnedFile:
         package, next(iter(package.targets(main, "/endnotes")), None), "endnote", "endnote"
     )
 
-    rows: list[ReturnedRow] = []
-    anchored: set[str] = set()
-    for number, row in enumerate(_rows(table)[1:], start=2):
-        if _row_deleted(row):
-            continue  # a tracked row deletion, accepted: the row is gone
-        cells = _children(row, "tc")
-        readings = [read_blocks(cell) for cell in cells]
-        problem = _row_problem(row, cells) or (
-            "a table inside a cell; remove it" if any(r.nested_table for r in readings) else None
-        )
-        remarks = _remarks(readings, comments, footnotes, endnotes)
-        anchored |= {c for r in readings for c in r.comments}
-        texts = [r.value for r in readings] + [""] * (4 - len(readings))
-        tracked = any(r.tracked for r in readings) or _row_tracked(row)
-        rows.append(
-            ReturnedRow(
-                id=" ".join(texts[0].split()),
-                chinese=texts[1],
-                english=texts[2],
-                where=f"row {number}",
-                notes_cell=texts[3],
-                remarks=remarks,
-                tracked=tracked,
-                problem=problem,
-            )
-        )
+    rows, anchored = _table_rows(table, comments, footnotes, endnotes)
 
     notices = [f"{path}: text outside the table is not imported: «{t}»" for t in outside]
     notices += [
@@ -391,6 +418,88 @@ def read(path: Path) -> ReturnedFile:
         rows=tuple(rows),
         notices=tuple(notices),
     )
+
+
+_Row = tuple[int, etree._Element, list[_Cell]]  # 1-based number (header is row 1), row, cells
+
+
+def _table_rows(
+    table: etree._Element,
+    comments: dict[str, str],
+    footnotes: dict[str, str],
+    endnotes: dict[str, str],
+) -> tuple[list[ReturnedRow], set[str]]:
+    """The table's rows read by their cells' grid positions, and the comment ids anchored in them.
+
+    A table row whose ID cell continues the one above (``w:vMerge``: a cell split one above the
+    other) is part of that row, refused with it; any other cell spanning rows refuses its row.
+    """
+    header, *body = _rows(table)
+    grid = _Grid(header, [" ".join(_text_of(c).split()) for c in _children(header, "tc")])
+    kept: list[_Row] = [
+        (number, row, _grid_cells(row))
+        for number, row in enumerate(body, start=2)
+        if not _row_deleted(row)  # a tracked row deletion, accepted: the row is gone
+    ]
+    continued = {
+        (above[0], cell.start, cell.end)
+        for above, below in zip(kept, kept[1:], strict=False)
+        for cell in below[2]
+        if cell.merge == "continue"
+    }
+    groups: list[list[_Row]] = []
+    for item in kept:
+        id_cell = grid.layout(item[2])[0][0]
+        if groups and id_cell is not None and id_cell.merge == "continue":
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    rows: list[ReturnedRow] = []
+    anchored: set[str] = set()
+    for group in groups:
+        number, _, cells = group[0]
+        by_column, problem = grid.layout(cells)
+        read = {id(c.element): read_blocks(c.element) for _, _, more in group for c in more}
+        readings = [read[id(c.element)] if c is not None else Reading() for c in by_column]
+        if len(group) > 1:
+            split = " and ".join(
+                grid.names[i] for i, c in enumerate(by_column) if c is not None and not c.merge
+            )
+            problem = (
+                f"its {split} cell is split in two, one above the other (rows {number}-"
+                f"{group[-1][0]}); merge it back (Table > Merge Cells) and import again"
+                if split
+                else f"its cells span rows {number}-{group[-1][0]}; split them and import again"
+            )
+        elif problem is None and any(
+            c is not None and (c.merge == "continue" or (number, c.start, c.end) in continued)
+            for c in by_column
+        ):
+            problem = "merged cells (a cell spans two rows); split them and import again"
+        if problem is None and any(r.nested_table for r in read.values()):
+            problem = "a table inside a cell; remove it"
+        anchored |= {c for r in read.values() for c in r.comments}
+        texts = [r.value for r in readings]
+        rows.append(
+            ReturnedRow(
+                id=_visible(texts[0]) if texts else "",
+                chinese=texts[1] if len(texts) > 1 else "",
+                english=texts[2] if len(texts) > 2 else "",
+                where=f"row {number}",
+                notes_cell=texts[3] if len(texts) > 3 else "",
+                remarks=_remarks(list(read.values()), comments, footnotes, endnotes),
+                tracked=any(r.tracked for r in read.values())
+                or any(_row_tracked(row) for _, row, _ in group),
+                problem=problem,
+            )
+        )
+    return rows, anchored
+
+
+def _visible(text: str) -> str:
+    """An ID as shown: invisible characters (the U+200D LibreOffice puts in the cells of a
+    tracked inserted row, zero-width spaces, direction marks) removed, spaces collapsed."""
+    return " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
 
 
 def _row_tracked(row: etree._Element) -> bool:
