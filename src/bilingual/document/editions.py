@@ -33,6 +33,16 @@ class Edition:
         """A glossary term as this edition's Chinese writes it."""
         return (hit.traditional or hit.zh_hant or hit.zh) if self.traditional else hit.zh
 
+    def term_note(self, hit: TermHit) -> str | None:
+        """A glossary term's note in this edition's script."""
+        return (hit.traditional_note or hit.note) if self.traditional else hit.note
+
+    def editor_notes(self, segment: Segment) -> tuple[str, ...]:
+        """The editors' notes on a segment in this edition's script."""
+        if self.traditional and segment.traditional_editor_notes:
+            return segment.traditional_editor_notes
+        return segment.editor_notes
+
     def language(self, document: Document) -> str:
         if not self.traditional:
             return "zh-CN"
@@ -81,16 +91,17 @@ def normal_space(text: str) -> str:
 def notes(
     segment: Segment, edition: Edition = SIMPLIFIED, glossary_terms: Collection[str] | None = None
 ) -> str:
-    """The Notes cell, in the edition's script: status, QA flags, the glossary notes of
-    ``glossary_terms`` (default: every hit's), and the editors' own notes from the memory."""
+    """The Notes cell, in the edition's script (every piece of Chinese in it is Traditional in
+    the zh-Hant edition): status, QA flags, the glossary notes of ``glossary_terms`` (default:
+    every hit's), and the editors' own notes from the memory."""
     lines = [status(segment)]
     lines += [flag.text(edition.traditional) for flag in segment.flags]
     lines += [
-        f"glossary: {edition.term(hit)} = {hit.en}: {hit.note}"
+        f"glossary: {edition.term(hit)} = {hit.en}: {edition.term_note(hit)}"
         for hit in segment.terms
         if hit.note and (glossary_terms is None or hit.zh in glossary_terms)
     ]
-    lines += [EDITOR_NOTE + note for note in segment.editor_notes]
+    lines += [EDITOR_NOTE + note for note in edition.editor_notes(segment)]
     return "\n".join(dict.fromkeys(lines))
 
 
