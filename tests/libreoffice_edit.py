@@ -79,7 +79,8 @@ def connect(profile: Path, pipe: str):
 def row_cells(table, sid: str):
     rows = table.getRows().getCount()
     for r in range(rows):
-        if table.getCellByPosition(0, r).getString().strip() == sid:
+        shown = table.getCellByPosition(0, r).getString().strip()
+        if shown.splitlines()[:1] == [sid]:  # the ID's first line (the row's kind is under it)
             return [table.getCellByPosition(c, r) for c in range(4)]
     raise SystemExit(f"no row {sid}")
 

@@ -8,13 +8,14 @@ keeps each table's rows (``memory.bases``) as the base an editor's file is later
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from bilingual.document import Document, Kind, Origin, Segment, TermHit
+from bilingual.document import Document, Kind, Origin, Paragraph, Segment, TermHit
 from bilingual.document.languages import LANGUAGE_TAGS
 
 
@@ -76,6 +77,39 @@ def status(segment: Segment) -> str:
         segment.origin or Origin.MACHINE, "machine"
     )
     return f"{base}, needs review" if segment.needs_review else base
+
+
+# The kind of block a row belongs to, as the editors' table names it under the row's ID (a plain
+# paragraph: nothing). One line per kind; ``{field}``s are the paragraph's (a heading's level).
+KIND_LABELS: dict[Kind, str] = {
+    Kind.HEADING: "heading {level}",
+    Kind.LIST_ITEM: "list item",
+    Kind.QUOTE: "quote",
+    Kind.TABLE_CELL: "table cell",
+    Kind.IMAGE: "caption",
+}
+_FIELD = re.compile(r"\\\{\w+\\\}")  # a field, once re.escape'd
+
+
+def kind_label(paragraph: Paragraph) -> str:
+    """The label of a paragraph's kind ("heading 2", "table cell"), or "" for none."""
+    template = KIND_LABELS.get(paragraph.kind)
+    return template.format_map(vars(paragraph)) if template else ""
+
+
+@functools.cache
+def _kind_label_pattern() -> re.Pattern[str]:
+    labels = (_FIELD.sub(r"\\S+", re.escape(t)) for t in KIND_LABELS.values())
+    return re.compile("|".join(f"(?:{label})" for label in labels))
+
+
+def row_id(cell: str) -> str:
+    """The ID in an ID cell as an editor returns it: its first line, when every other line is a
+    kind label the build wrote; else the whole cell, spaces normalised (then an unknown ID)."""
+    lines = [line for line in cell.splitlines() if line.strip()]
+    if len(lines) > 1 and all(_kind_label_pattern().fullmatch(normal_space(x)) for x in lines[1:]):
+        lines = lines[:1]
+    return normal_space(" ".join(lines))
 
 
 EDITOR_NOTE = "editor: "

@@ -25,11 +25,17 @@ from bilingual.document.editions import (
     header,
     identity_of,
     parse_identity,
+    row_id,
 )
 from bilingual.errors import InputError
 from bilingual.returns import ASK_FOR_DOCX, ReturnedFile, ReturnedRow
 from bilingual.returns.word_text import Reading, read_blocks, read_paragraph, w
-from bilingual.writers.docx import BASE_NAMESPACE, CUSTOM_PROPERTY, INSTRUCTIONS
+from bilingual.writers.docx import (
+    BASE_NAMESPACE,
+    CUSTOM_PROPERTY,
+    INSTRUCTION_LINES,
+    is_build_footer,
+)
 
 MAX_PART_BYTES = 64 * 1024 * 1024  # an editors' table is a few MB at most; refuse zip bombs
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -297,7 +303,7 @@ def _outside(body: etree._Element, table: etree._Element) -> tuple[list[str], li
             identities.append(text)
         elif before_table and not title_seen:
             title_seen = True
-        elif text != INSTRUCTIONS:
+        elif text not in INSTRUCTION_LINES:
             other.append(text)
     return identities, other
 
@@ -363,7 +369,7 @@ def read(path: Path) -> ReturnedFile:
         tracked = any(r.tracked for r in readings) or _row_tracked(row)
         rows.append(
             ReturnedRow(
-                id=" ".join(texts[0].split()),
+                id=row_id(texts[0]),  # the ID, without the kind line under it
                 chinese=texts[1],
                 english=texts[2],
                 where=f"row {number}",
@@ -418,7 +424,7 @@ def _header_footer_text(package: _Package, main: str, path: Path) -> list[str]:
         for part in package.targets(main, kind):
             root = package.xml(part)
             text = " ".join(_text_of(root).split()) if root is not None else ""
-            if text:
+            if text and not (kind == "/footer" and is_build_footer(text)):
                 name = PurePosixPath(part).stem
                 notices.append(f"{path}: text in the page {name} is not imported: «{text}»")
     return notices
