@@ -66,7 +66,7 @@ def cat_edit(path: Path, out: Path, edits: dict[str, str]) -> Path:
 
 def docx_english(project: Project, code: str) -> dict[str, str]:
     table = docx.Document(str(project.dist / f"{NAME}.{code}_en.docx")).tables[0]
-    return {row.cells[0].text: row.cells[2].text for row in table.rows[1:]}
+    return {row.cells[0].paragraphs[0].text: row.cells[2].text for row in table.rows[1:]}
 
 
 def memory(project: Project) -> dict[str, dict]:

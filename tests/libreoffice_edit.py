@@ -82,7 +82,8 @@ def connect(profile: Path, pipe: str):
 
 def row_index(table, sid: str) -> int:
     for r in range(table.getRows().getCount()):
-        if table.getCellByPosition(0, r).getString().strip() == sid:
+        shown = table.getCellByPosition(0, r).getString().strip()
+        if shown.splitlines()[:1] == [sid]:  # the ID's first line (the row's kind is under it)
             return r
     raise SystemExit(f"no row {sid}")
 

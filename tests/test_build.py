@@ -37,7 +37,11 @@ def segments_of(project: Project) -> list[dict]:
 
 
 def table_rows(path) -> list[list[str]]:
-    return [[c.text for c in row.cells] for row in docx.Document(str(path)).tables[0].rows]
+    """Each row's cells' text; the ID cell's first paragraph (the row's kind is under it)."""
+    return [
+        [row.cells[0].paragraphs[0].text] + [c.text for c in row.cells[1:]]
+        for row in docx.Document(str(path)).tables[0].rows
+    ]
 
 
 def unescape(markdown: str) -> str:
@@ -111,7 +115,7 @@ def test_docx_marks_chinese_for_word_and_names_source_and_model(project):
         assert run.rPr.rFonts.get(qn("w:eastAsia")) == font
         assert run.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) == lang
         props = document.core_properties
-        assert f"seeds/{NAME}.txt" in props.comments
+        assert f"Source: {NAME}.txt (utf-8)" in props.comments  # its name: the same from any folder
         assert "translate-zh_en 1.9" in props.comments
         assert props.identifier.startswith(f"bilingual:{NAME}:")
 

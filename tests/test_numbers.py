@@ -40,6 +40,11 @@ CHINESE = [
     ("三十多万人", [300_000]),
     ("2024-11-18发布", [2024, 18]),
     ("24年上半年", [24]),  # or 2024: both readings match
+    # A word of the dictionary that starts like a quantity is not one (三星, 二级) unless the
+    # quantity reaches past it: three weeks, a level-12 typhoon.
+    ("三星期", [3]),
+    ("十二级台风", [12]),
+    ("他们二级以上的员工有三家子公司", [3]),
 ]
 
 # Chinese that holds numerals but no quantity the English must repeat.
@@ -57,6 +62,15 @@ NOT_QUANTITIES = [
     "周三",  # weekday
     "三星和百度",  # names
     "双十一",
+    # Numerals inside words of jieba's dictionary (not tagged as numeral expressions)
+    "二级市场",
+    "一些人一起工作，一直没停",
+    "万一统一不了",
+    "十二指肠",
+    "第二次世界大战",
+    "三级跳远",
+    "二人转",
+    "三部曲",
 ]
 
 # English forms and a value each must be read as.
@@ -109,6 +123,11 @@ PAIRS = [
     ("翻了一番。", "It doubled.", "It tripled."),
     ("1000多万用户。", "More than 10 million users.", "More than 1,000 users."),
     ("24年上半年。", "The first half of 2024.", "The first half of 2023."),
+    (
+        "二级市场有三家公司。",
+        "Three companies on the secondary market.",
+        "Companies on the market.",
+    ),
 ]
 
 

@@ -181,7 +181,10 @@ def test_every_writer_writes_aligned_lossless_outputs(lines, english):
         for edition in EDITIONS:
             path = dist / edition.file_name(document, "docx")
             table = docx.Document(str(path)).tables[0]
-            rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+            rows = [
+                [row.cells[0].paragraphs[0].text] + [c.text for c in row.cells[1:]]
+                for row in table.rows[1:]
+            ]
             assert [r[0] for r in rows] == [s.id for s in document.segments]
             for row, segment in zip(rows, document.segments, strict=True):
                 assert normal_space(row[1]) == normal_space(edition.chinese(segment))

@@ -48,7 +48,7 @@ def test_editors_table_has_a_row_per_sentence_and_none_for_code(published):
     for source in ("structured.md", "worded.docx"):
         name = source.split(".")[0]
         rows = docx.Document(str(published.dist / f"{name}.zh-Hans_en.docx")).tables[0].rows
-        ids = [row.cells[0].text for row in rows[1:]]
+        ids = [row.cells[0].paragraphs[0].text for row in rows[1:]]
         assert ids == [s["id"] for s in segments(published, source)]
         chinese = " ".join(row.cells[1].text for row in rows)
         assert "代码不翻译" not in chinese and "原始 HTML" not in chinese
@@ -67,7 +67,7 @@ def test_formatting_that_did_not_carry_is_in_qa_json_and_the_notes(published):
     assert "p023.s01" not in messages  # a whole-sentence span always carries
     assert "p035.s01" not in messages  # Latin text copied through keeps its formatting
     rows = docx.Document(str(published.dist / "structured.zh-Hans_en.docx")).tables[0].rows
-    notes = {row.cells[0].text: row.cells[3].text for row in rows[1:]}
+    notes = {row.cells[0].paragraphs[0].text: row.cells[3].text for row in rows[1:]}
     assert messages["p011.s01"] in notes["p011.s01"]
 
 
@@ -140,7 +140,7 @@ def edited_edition(project: Project, folder: Path) -> Path:
     """The Simplified editors' table with p011.s01's English corrected, as Word saves it."""
     document = docx.Document(str(project.dist / "structured.zh-Hans_en.docx"))
     for row in document.tables[0].rows[1:]:
-        if row.cells[0].text == "p011.s01":
+        if row.cells[0].paragraphs[0].text == "p011.s01":
             row.cells[2].text = EDIT
     edited = folder / "structured.zh-Hans_en.docx"
     document.save(str(edited))

@@ -60,3 +60,65 @@ def test_the_readme_documents_every_check_with_its_severity():
         row = next((line for line in section.splitlines() if f"`{name}`" in line), "")
         assert entry.info.severity.value in row, f"README's QA table lacks {name}"
     assert "qa_off" in section
+
+
+NOTES_SOURCE = """\
+# 新能源车的发展报告
+
+这份报告讨论了[产业发展](https://example.com/report)的问题。
+
+新能原车今年的销量增长了三万辆。
+"""
+NOTES_GLOSSARY = """\
+terms:
+  - zh: 新能源车
+    en: new energy vehicle
+    variants: [新能原车]
+    note: 指电动汽车和混合动力汽车
+"""
+
+
+def test_the_zh_hant_notes_are_traditional_whatever_wrote_them(project):
+    """Every source of a Notes line that quotes Chinese: QA's flags (a number, a variant read as
+    a term), the formatting stage's, the glossary's note and an editor's note."""
+    import opencc
+
+    from bilingual.document.characters import has_chinese
+
+    for path in (project.root / "seeds").iterdir():
+        path.unlink()
+    (project.root / "seeds" / "notes.md").write_text(NOTES_SOURCE, encoding="utf-8")
+    (project.root / "glossary" / "vehicles.yaml").write_text(NOTES_GLOSSARY, encoding="utf-8")
+    (project.root / "tm").mkdir()
+    editor_note = {
+        "source": "这份报告讨论了产业发展的问题。",
+        "english": None,
+        "id": "p003.s01",
+        "origin": "an editor",
+        "time": "2026-12-01T00:00:00+00:00",
+        "notes": ["请核对这个链接"],
+    }
+    (project.root / "tm" / "memory.jsonl").write_text(
+        json.dumps(editor_note, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    result = project.run("build")
+    assert result.code == 0, result.err
+
+    def notes(code: str) -> str:
+        table = docx.Document(str(project.dist / f"notes.{code}_en.docx")).tables[0]
+        return "\n".join(row.cells[3].text for row in table.rows[1:])
+
+    hans, hant = notes("zh-Hans"), notes("zh-Hant")
+    quoted = {  # Simplified as the zh-Hans edition quotes it, Traditional as zh-Hant should
+        "产业发展": "產業發展",  # formatting not carried: the link's text
+        "新能原车": "新能原車",  # QA: the variant read as the term
+        "三万辆": "三萬輛",  # QA: the number the English lacks
+        "指电动汽车和混合动力汽车": "指電動汽車和混合動力汽車",  # the glossary's note
+        "请核对这个链接": "請核對這個連結",  # the editor's note
+    }
+    for simplified, traditional in quoted.items():
+        assert simplified in hans, simplified
+        assert traditional in hant, (traditional, hant)
+    to_traditional = opencc.OpenCC("s2twp.json").convert
+    simplified_only = {c for c in hant if has_chinese(c) and to_traditional(c) != c}
+    assert not simplified_only, (simplified_only, hant)

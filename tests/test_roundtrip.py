@@ -29,7 +29,7 @@ def report(project: Project, *args: str) -> dict:
 
 def rows(project: Project, path: str) -> dict[str, list[str]]:
     table = docx.Document(str(project.root / path)).tables[0]
-    return {row.cells[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
+    return {row.cells[0].paragraphs[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
 
 
 def english_everywhere(project: Project, sid: str) -> list[str]:

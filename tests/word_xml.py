@@ -58,7 +58,8 @@ class WordDocx:
     def row(self, sid: str) -> etree._Element:
         for tr in self.rows():
             cells = tr.findall(w("tc"))
-            if cells and "".join(cells[0].itertext()).strip() == sid:
+            first = cells[0].find(w("p")) if cells else None  # the ID (its kind is under it)
+            if first is not None and "".join(first.itertext()).strip() == sid:
                 return tr
         raise KeyError(sid)
 

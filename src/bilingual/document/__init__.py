@@ -97,6 +97,7 @@ class TermHit:
     note: str | None = None  # the glossary's note, shown to editors
     traditional: str | None = None  # the form the zh-Hant edition shows (the Traditional stage)
     avoid: tuple[str, ...] = ()  # English the glossary says not to use for this term
+    traditional_note: str | None = None  # ``note`` as the zh-Hant edition shows it
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Segment:
     traditional: str | None = None
     flags: tuple[Flag, ...] = ()
     editor_notes: tuple[str, ...] = ()  # editors' notes on this sentence, from the memory
+    traditional_editor_notes: tuple[str, ...] = ()  # the same as the zh-Hant edition shows them
     spans: tuple[Span, ...] = ()  # offsets into ``source``
     traditional_spans: tuple[Span, ...] = ()  # offsets into ``traditional``
     english_spans: tuple[Span, ...] = ()  # offsets into ``english``: what formatting carried

@@ -8,13 +8,14 @@ keeps each table's rows (``memory.bases``) as the base an editor's file is later
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from bilingual.document import Document, Kind, Origin, Segment, TermHit
+from bilingual.document import Document, Kind, Origin, Paragraph, Segment, TermHit
 from bilingual.document.languages import LANGUAGE_TAGS
 
 
@@ -32,6 +33,16 @@ class Edition:
     def term(self, hit: TermHit) -> str:
         """A glossary term as this edition's Chinese writes it."""
         return (hit.traditional or hit.zh_hant or hit.zh) if self.traditional else hit.zh
+
+    def term_note(self, hit: TermHit) -> str | None:
+        """A glossary term's note in this edition's script."""
+        return (hit.traditional_note or hit.note) if self.traditional else hit.note
+
+    def editor_notes(self, segment: Segment) -> tuple[str, ...]:
+        """The editors' notes on a segment in this edition's script."""
+        if self.traditional and segment.traditional_editor_notes:
+            return segment.traditional_editor_notes
+        return segment.editor_notes
 
     def language(self, document: Document) -> str:
         if not self.traditional:
@@ -68,6 +79,39 @@ def status(segment: Segment) -> str:
     return f"{base}, needs review" if segment.needs_review else base
 
 
+# The kind of block a row belongs to, as the editors' table names it under the row's ID (a plain
+# paragraph: nothing). One line per kind; ``{field}``s are the paragraph's (a heading's level).
+KIND_LABELS: dict[Kind, str] = {
+    Kind.HEADING: "heading {level}",
+    Kind.LIST_ITEM: "list item",
+    Kind.QUOTE: "quote",
+    Kind.TABLE_CELL: "table cell",
+    Kind.IMAGE: "caption",
+}
+_FIELD = re.compile(r"\\\{\w+\\\}")  # a field, once re.escape'd
+
+
+def kind_label(paragraph: Paragraph) -> str:
+    """The label of a paragraph's kind ("heading 2", "table cell"), or "" for none."""
+    template = KIND_LABELS.get(paragraph.kind)
+    return template.format_map(vars(paragraph)) if template else ""
+
+
+@functools.cache
+def _kind_label_pattern() -> re.Pattern[str]:
+    labels = (_FIELD.sub(r"\\S+", re.escape(t)) for t in KIND_LABELS.values())
+    return re.compile("|".join(f"(?:{label})" for label in labels))
+
+
+def row_id(cell: str) -> str:
+    """The ID in an ID cell as an editor returns it: its first line, when every other line is a
+    kind label the build wrote; else the whole cell, spaces normalised (then an unknown ID)."""
+    lines = [line for line in cell.splitlines() if line.strip()]
+    if len(lines) > 1 and all(_kind_label_pattern().fullmatch(normal_space(x)) for x in lines[1:]):
+        lines = lines[:1]
+    return normal_space(" ".join(lines))
+
+
 EDITOR_NOTE = "editor: "
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
@@ -81,16 +125,17 @@ def normal_space(text: str) -> str:
 def notes(
     segment: Segment, edition: Edition = SIMPLIFIED, glossary_terms: Collection[str] | None = None
 ) -> str:
-    """The Notes cell, in the edition's script: status, QA flags, the glossary notes of
-    ``glossary_terms`` (default: every hit's), and the editors' own notes from the memory."""
+    """The Notes cell, in the edition's script (every piece of Chinese in it is Traditional in
+    the zh-Hant edition): status, QA flags, the glossary notes of ``glossary_terms`` (default:
+    every hit's), and the editors' own notes from the memory."""
     lines = [status(segment)]
     lines += [flag.text(edition.traditional) for flag in segment.flags]
     lines += [
-        f"glossary: {edition.term(hit)} = {hit.en}: {hit.note}"
+        f"glossary: {edition.term(hit)} = {hit.en}: {edition.term_note(hit)}"
         for hit in segment.terms
         if hit.note and (glossary_terms is None or hit.zh in glossary_terms)
     ]
-    lines += [EDITOR_NOTE + note for note in segment.editor_notes]
+    lines += [EDITOR_NOTE + note for note in edition.editor_notes(segment)]
     return "\n".join(dict.fromkeys(lines))
 
 

@@ -1,16 +1,20 @@
-"""Glossary variants that would rewrite a common word in the sources.
+"""Glossary variants that would rewrite a common word in the sources; the dictionary they are
+checked against.
 
 Variants are replaced wherever they match. A Latin variant only matches whole words, but a
 Chinese one has no word boundary to respect: the variant 智能 of 通用智能 would turn 人工智能 in a
 source into 人工通用智能. So a variant with Han characters is refused when a source holds a
 common word that contains it (e.g. 人工智能), as a dictionary knows the word: jieba's dictionary
-of 349,000 Chinese words (read as a word list only; jieba's segmenter is not used).
+of 349,000 Chinese words (read as a word list only; jieba's segmenter is not used). QA's number
+check reads the same dictionary (``dictionary_words``) to tell 二级市场 (a word) from 二级 (two
+levels).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -31,6 +35,22 @@ def _dictionary() -> str:
         return path.read_text(encoding="utf-8")
     except OSError:
         return ""
+
+
+@dataclass(frozen=True)
+class DictionaryWord:
+    frequency: int  # in jieba's corpus; the rarest entries (3) are often noise
+    tag: str  # part of speech: "m" numeral, "q" classifier, "t" time, "n" noun, "b", "d", ...
+
+
+@cache
+def dictionary_words(characters: str) -> dict[str, DictionaryWord]:
+    """The dictionary's words holding any of ``characters`` (read once per set of characters,
+    when first asked; {} without jieba)."""
+    if not characters:
+        return {}
+    pattern = re.compile(rf"^(\S*[{re.escape(characters)}]\S*) (\d+) (\S+)$", re.MULTILINE)
+    return {m[1]: DictionaryWord(int(m[2]), m[3]) for m in pattern.finditer(_dictionary())}
 
 
 @cache

@@ -37,6 +37,7 @@ from bilingual.memory.suggestions import Suggestion, Suggestions
 from bilingual.memory.tmx_units import ID_PROP, ORIGIN_PROP, PROBLEMS, Refusal, TmxReader, TmxUnit
 from bilingual.memory.translation_memory import Entry, TranslationMemory
 from bilingual.util.atomic import write_bytes
+from bilingual.util.reproducible import source_date_epoch
 
 FILE_NAME = "memory.tmx"
 _SHOWN = 20  # conflicts printed; --json lists all
@@ -112,13 +113,29 @@ def render_tmx(entries: list[Entry], now: str) -> tuple[bytes, int]:
     return bytes(store), units
 
 
+def export_date(entries: list[Entry]) -> str:
+    """The header's creation date: ``SOURCE_DATE_EPOCH`` when set, else the newest entry's time,
+    so the same memory exports the same bytes (the time of export only for an empty memory)."""
+    if (epoch := source_date_epoch()) is not None:
+        return epoch.isoformat()
+    times = [moment for e in entries if (moment := _moment(e.time)) is not None]
+    return max(times).isoformat() if times else datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _moment(iso: str | None) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(iso or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def export_tmx(tm: Path, output: Path | None = None) -> ExportResult:
     """Write the memory in folder ``tm`` as TMX 1.4b (default: ``tm/memory.tmx``)."""
     memory = TranslationMemory(tm)
     path = output or tm / FILE_NAME
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
     entries = list(memory.entries.values())
-    data, units = render_tmx(entries, now)
+    data, units = render_tmx(entries, export_date(entries))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, data)
     return ExportResult(path, units, sum(e.english is None for e in entries))

@@ -41,6 +41,7 @@ from bilingual.stages.segment import segment_document
 from bilingual.util.atomic import remove_leftovers, staged
 from bilingual.util.locks import folder_lock
 from bilingual.util.progress import Progress
+from bilingual.util.reproducible import source_date_epoch
 from bilingual.writers import WriteOptions, output_names, targets
 
 
@@ -333,6 +334,7 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
     from bilingual.stages.traditional import convert_document
     from bilingual.stages.translate import translate_documents
 
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before anything is read
     report = Report()
     timed = _Timer(report)
     with build_lock(settings.state):

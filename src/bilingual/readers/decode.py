@@ -12,6 +12,7 @@ from pathlib import Path
 from bilingual.document import Cleaned
 from bilingual.document.characters import clean_text
 from bilingual.errors import InputError
+from bilingual.util.reproducible import source_date_epoch
 
 # Text in UTF-16 always holds NUL bytes (every newline is 0A 00); GB18030 and Big5 never do.
 _WITH_NUL = ["utf_16_le", "utf_16_be"]
@@ -89,9 +90,13 @@ def decode_source(path: Path, data: bytes) -> DecodedText:
 
 
 def file_date(path: Path) -> str | None:
-    """The file's modification date, YYYY-MM-DD (UTC), for a source without one of its own."""
+    """The date of a source without one of its own, YYYY-MM-DD (UTC): ``SOURCE_DATE_EPOCH``'s when
+    set (a checkout or a copy changes files' times, not their content), else the file's
+    modification date."""
     from datetime import UTC, datetime
 
+    if (epoch := source_date_epoch()) is not None:
+        return epoch.date().isoformat()
     try:
         return datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
     except OSError:

@@ -26,11 +26,17 @@ from bilingual.document.editions import (
     header,
     identity_of,
     parse_identity,
+    row_id,
 )
 from bilingual.errors import InputError
 from bilingual.returns import ASK_FOR_DOCX, ReturnedFile, ReturnedRow
 from bilingual.returns.word_text import Reading, read_blocks, read_paragraph, w
-from bilingual.writers.docx import BASE_NAMESPACE, CUSTOM_PROPERTY, INSTRUCTIONS
+from bilingual.writers.docx import (
+    BASE_NAMESPACE,
+    CUSTOM_PROPERTY,
+    INSTRUCTION_LINES,
+    is_build_footer,
+)
 
 MAX_PART_BYTES = 64 * 1024 * 1024  # an editors' table is a few MB at most; refuse zip bombs
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -349,7 +355,7 @@ def _outside(body: etree._Element, table: etree._Element) -> tuple[list[str], li
             identities.append(text)
         elif before_table and not title_seen:
             title_seen = True
-        elif text != INSTRUCTIONS:
+        elif text not in INSTRUCTION_LINES:
             other.append(text)
     return identities, other
 
@@ -482,7 +488,7 @@ def _table_rows(
         texts = [r.value for r in readings]
         rows.append(
             ReturnedRow(
-                id=_visible(texts[0]) if texts else "",
+                id=row_id(_without_invisible(texts[0])) if texts else "",  # kind line dropped
                 chinese=texts[1] if len(texts) > 1 else "",
                 english=texts[2] if len(texts) > 2 else "",
                 where=f"row {number}",
@@ -496,10 +502,10 @@ def _table_rows(
     return rows, anchored
 
 
-def _visible(text: str) -> str:
-    """An ID as shown: invisible characters (the U+200D LibreOffice puts in the cells of a
-    tracked inserted row, zero-width spaces, direction marks) removed, spaces collapsed."""
-    return " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
+def _without_invisible(text: str) -> str:
+    """An ID cell as shown: invisible characters (the U+200D LibreOffice puts in the cells of a
+    tracked inserted row, zero-width spaces, direction marks) removed; its lines kept."""
+    return "".join(c for c in text if c.isprintable() or c.isspace())
 
 
 def _row_tracked(row: etree._Element) -> bool:
@@ -527,7 +533,7 @@ def _header_footer_text(package: _Package, main: str, path: Path) -> list[str]:
         for part in package.targets(main, kind):
             root = package.xml(part)
             text = " ".join(_text_of(root).split()) if root is not None else ""
-            if text:
+            if text and not (kind == "/footer" and is_build_footer(text)):
                 name = PurePosixPath(part).stem
                 notices.append(f"{path}: text in the page {name} is not imported: «{text}»")
     return notices

@@ -16,6 +16,7 @@ from dataclasses import replace
 from bilingual.document import Document, Flag, Segment, Severity, Span, SpanKind, TermHit
 from bilingual.document.characters import has_chinese
 from bilingual.glossary.terms import term_pattern
+from bilingual.stages.traditional import traditional_slice
 
 CHECK = "formatting-not-carried"
 _TRAILING = "。！？!?.…;；:：,，、\"'”’」』)）]】 "
@@ -64,14 +65,23 @@ def _place(segment: Segment, span: Span, english: str, taken: list[Span]) -> Spa
     return None
 
 
-def _describe(segment: Segment, span: Span) -> str:
-    text = segment.source[span.start : span.end].strip()
+def _describe(text: str, span: Span) -> str:
     where = f" to {span.url}" if span.url else ""
-    return f'formatting not carried: {span.kind.value} "{text}"{where}'
+    return f'formatting not carried: {span.kind.value} "{text.strip()}"{where}'
 
 
-def carry(segment: Segment) -> Segment:
-    """``segment`` with its English spans set and a flag for each span it could not place."""
+def _flag(segment: Segment, span: Span, traditional: str | None) -> Flag:
+    """The flag of a span not carried; its message quotes the span as each edition shows it."""
+    message = _describe(segment.source[span.start : span.end], span)
+    hant = None
+    if traditional is not None:
+        hant = _describe(traditional_slice(segment, span, traditional), span)
+    return Flag(CHECK, message, Severity.INFO, hant if hant != message else None)
+
+
+def carry(segment: Segment, traditional: str | None = None) -> Segment:
+    """``segment`` with its English spans set and a flag for each span it could not place
+    (``traditional``: the document's OpenCC configuration, for the zh-Hant edition's notes)."""
     english = segment.english or ""
     if not segment.spans or not english:
         return replace(segment, english_spans=())
@@ -82,7 +92,7 @@ def carry(segment: Segment) -> Segment:
     for span in segment.spans:
         found = _place(segment, span, english, placed)
         if found is None:
-            flags.append(Flag(CHECK, _describe(segment, span), Severity.INFO))
+            flags.append(_flag(segment, span, traditional))
         else:
             placed.append(found)
     return replace(segment, english_spans=tuple(placed), flags=tuple(flags))
@@ -90,4 +100,4 @@ def carry(segment: Segment) -> Segment:
 
 def carry_document(document: Document) -> Document:
     """The formatting stage (after QA, whose flags it keeps)."""
-    return document.map_segments(carry)
+    return document.map_segments(lambda s: carry(s, document.traditional_config))

@@ -3,6 +3,10 @@
 Glossary terms are converted on their own: a hit's ``zh_hant`` (or OpenCC of the term) is
 inserted as is, and OpenCC converts only the text between hits, so its phrase matching never
 runs across a term's edges (s2twp alone turns 巨大冲击力 into 巨大沖擊力, matching 大沖).
+
+What the zh-Hant edition's Notes quote is converted here too: glossary notes and editors'
+notes (QA's messages are converted by QA, the formatting stage's with ``traditional_slice``), so
+that edition reads in Traditional throughout.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from dataclasses import replace
 from functools import cache
 
 from bilingual.document import Document, Segment, Span, TermHit
+from bilingual.document.characters import has_chinese
 
 CONFIGS = {
     "s2twp": "Taiwan standard, with Taiwanese phrases (default)",
@@ -34,8 +39,8 @@ def term_form(hit: TermHit, config: str) -> str:
     return hit.zh_hant or converter(config).convert(hit.zh)
 
 
-def traditional_text(segment: Segment, config: str) -> tuple[str, tuple[Span, ...]]:
-    """The segment in Traditional Chinese, and its spans moved onto that text.
+def _converted(segment: Segment, config: str) -> tuple[str, dict[int, int]]:
+    """The segment in Traditional Chinese, and where each span edge (and 0, the end) went.
 
     OpenCC also converts the stretches between span edges on their own, so every edge has an
     exact place in the result (s2twp may change a phrase's length: 软件 -> 軟體, U盘 -> 隨身碟).
@@ -68,20 +73,49 @@ def traditional_text(segment: Segment, config: str) -> tuple[str, tuple[Span, ..
                     where[e] = length  # an edge inside a term: the term's end
             where[end] = length
             last = end
+    return "".join(pieces), where
+
+
+def traditional_text(segment: Segment, config: str) -> tuple[str, tuple[Span, ...]]:
+    """The segment in Traditional Chinese, and its spans moved onto that text."""
+    text, where = _converted(segment, config)
     spans = tuple(
         replace(s, start=where[s.start], end=where[s.end])
         for s in segment.spans
         if where[s.start] < where[s.end]
     )
-    return "".join(pieces), spans
+    return text, spans
+
+
+def traditional_slice(segment: Segment, span: Span, config: str) -> str:
+    """The text of ``span`` (one of the segment's spans) as the zh-Hant edition shows it."""
+    text, where = _converted(segment, config)
+    return text[where[span.start] : where[span.end]]
+
+
+def _note(text: str, config: str) -> str:
+    return converter(config).convert(text) if has_chinese(text) else text
 
 
 def convert_segment(segment: Segment, config: str) -> Segment:
-    """The segment's Traditional text and spans, and each term hit's Traditional form (for the
-    Traditional edition's notes)."""
+    """The segment's Traditional text and spans, and for the Traditional edition's notes each
+    term hit's Traditional form and note, and the editors' notes."""
     text, spans = traditional_text(segment, config)
-    terms = tuple(replace(hit, traditional=term_form(hit, config)) for hit in segment.terms)
-    return replace(segment, traditional=text, traditional_spans=spans, terms=terms)
+    terms = tuple(
+        replace(
+            hit,
+            traditional=term_form(hit, config),
+            traditional_note=_note(hit.note, config) if hit.note else None,
+        )
+        for hit in segment.terms
+    )
+    return replace(
+        segment,
+        traditional=text,
+        traditional_spans=spans,
+        terms=terms,
+        traditional_editor_notes=tuple(_note(n, config) for n in segment.editor_notes),
+    )
 
 
 def convert_document(document: Document, config: str = "s2twp") -> Document:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import io
 import uuid
-import zipfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from bilingual.document import Document, Image
 from bilingual.document.editions import Edition, titles
+from bilingual.util.reproducible import fixed_zip
 from bilingual.writers import WriteOptions
 from bilingual.writers.html_render import absolute, article_html, headings
 
@@ -92,19 +92,6 @@ def _toc(book_links: list[tuple[int, object]]) -> list:
     return finish(root)
 
 
-def _reproducible(data: bytes, when: datetime) -> bytes:
-    """The ZIP with every entry dated ``when`` (``mimetype`` first and stored, as EPUB wants)."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = info.compress_type
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
-
-
 def build_epub(document: Document, edition: Edition) -> bytes:
     from ebooklib import epub
 
@@ -159,7 +146,7 @@ def build_epub(document: Document, edition: Edition) -> bytes:
     when = _date(document)
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {"mtime": when, "raise_exceptions": True})
-    return _reproducible(buffer.getvalue(), when)
+    return fixed_zip(buffer.getvalue(), when, first=("mimetype",))  # mimetype first, as EPUB wants
 
 
 def write(document: Document, edition: Edition, path: Path, options: WriteOptions) -> None:

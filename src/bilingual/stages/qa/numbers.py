@@ -8,8 +8,10 @@ number words (ten billion, a dozen, one and a half), ordinals (second, 17th), mu
 
 A Chinese number is required of the English only when it is unambiguously a quantity: 一 alone
 (most often the article "a"), approximations (数千, 几十, 上百, 一两年), idioms (千言万语, 十分),
-months (2月, 三月), weekdays (周三) and numerals in names (三星, 百度) are not. Numbers inside
-URLs, e-mail addresses, versions and glossary terms are left to the checks for those.
+months (2月, 三月), weekdays (周三), numerals in names (三星, 百度) and numerals inside a word
+(二级市场, 十二指肠, 第二次世界大战: jieba's dictionary knows the word, and not as a numeral
+expression) are not. Numbers inside URLs, e-mail addresses, versions and glossary terms are left
+to the checks for those.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bilingual.document import Segment
+from bilingual.glossary.words import dictionary_words
 from bilingual.stages.qa.verbatim import EMAIL, URL, VERSION
 
 if TYPE_CHECKING:
@@ -130,7 +133,7 @@ _IDIOMS = """
     五十步笑百步 三十而立 百尺竿头 两全其美 两面三刀 三令五申 五体投地
     六神无主 七零八落 九霄云外 千里迢迢 千秋万代 百战百胜 百感交集 两手空空
     三足鼎立 四通八达 五光十色 八面玲珑 十指连心 百依百顺 千姿百态 万象更新
-    万事如意 万马奔腾 一五一十 三五成群 说三道四 三更半夜 一传十 十传百
+    万事如意 万马奔腾 一五一十 三五成群 说三道四 三更半夜 一传十 十传百 三部曲
     一分为二 说一不二 百分百 百分之百 十分 万分 万一 十足 三思 百般 亿万
     百万富翁 千万富翁 亿万富翁 第一时间 万物 万事 百姓 百货 百科 万岁 千古
     万古 千年一遇 百年一遇 十字路口 两岸 两会 三农 双十一 双十二 双11 双12
@@ -335,6 +338,26 @@ def _arabic(text: str, match: re.Match[str], start: int, end: int) -> Quantity |
     return Quantity(text[start:end] + _suffix(text, end), values)
 
 
+# jieba's tags of numeral expressions: numeral, numeral-classifier, classifier, time (三年, 一季度)
+# and abbreviations (十大, 四大: "the top ten", "the Big Four" name their number). A word with
+# another tag is a word that holds a numeral (二级 b, 十二指肠 l, 统一 vn).
+_NUMERAL_TAGS = frozenset(("m", "mq", "q", "t", "j"))
+_COMMON = 20  # rarer dictionary entries are often noise (三万人, tagged as a name)
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, a number in Chinese numerals, lies inside a common word of
+    the dictionary that is no numeral expression: 二级 in 二级市场, 十二 in 十二指肠."""
+    words = dictionary_words(_NUMERAL)
+    longest = 16  # the dictionary's longest word with a numeral has 16 characters
+    for left in range(max(0, start - longest), start + 1):
+        for right in range(max(end, left + 2), min(len(text), left + longest) + 1):
+            word = words.get(text[left:right])
+            if word and word.frequency >= _COMMON and word.tag not in _NUMERAL_TAGS:
+                return True
+    return False
+
+
 def _chinese(text: str, run: str, start: int, end: int) -> Quantity | None:
     before = text[max(0, start - 2) : start]
     after = text[end : end + 1]
@@ -363,6 +386,9 @@ def _chinese(text: str, run: str, start: int, end: int) -> Quantity | None:
         classifier = None  # 百度, 万家, 千问: names; 百年, 万人 are counts
     if not (ordinal or classifier or unambiguous):
         return None  # 三星, 百度: names
+    after_run = end + (text[end : end + 1] in "多余来" and classifier is not None)
+    if _inside_word(text, start - ordinal, after_run + len(classifier or "")):
+        return None  # 二级市场, 第二次世界大战: a word
     if classifier == "成":
         value *= 10  # 三成: 30%
     value = _with_half(text, end, value)
