@@ -68,3 +68,51 @@ def shown(url: str, limit: int = 100) -> str:
     """``url`` quoted for a message, invisible characters escaped, long ones cut."""
     text = repr(url)
     return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+# --- raw HTML (Markdown's HTML blocks) ---------------------------------------------------------
+
+# Elements that show text and never run or fetch anything by themselves.
+_QUIET_ELEMENTS = frozenset(
+    "a abbr address article aside b bdi bdo blockquote br caption center cite code col colgroup "
+    "dd del details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 header "
+    "hgroup hr i img ins kbd li main mark nav ol p pre q rp rt ruby s samp section small span "
+    "strike strong sub summary sup table tbody td tfoot th thead time tr tt u ul var wbr".split()
+)
+_TAG = re.compile(r"</?([A-Za-z][^\s/>]*)")
+_ATTRIBUTE = re.compile(
+    r"""(?:^|[\s"'/])([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
+)
+_ADDRESS_ATTRIBUTES = {"href", "cite", "xlink:href"}
+_PICTURE_ATTRIBUTES = {"src"}
+_FETCHING_ATTRIBUTES = {"srcset", "action", "formaction", "poster", "background", "longdesc",
+                        "data", "ping", "manifest", "lowsrc", "dynsrc"}  # fmt: skip
+
+
+def active_html(html: str) -> str | None:
+    """What in ``html`` (a Markdown source's HTML block) could run or fetch something once a
+    reader's Markdown viewer renders it, or None when it only shows text. Judged on the raw
+    text, conservatively (a tag name anywhere counts, comments included), so that no parser's
+    reading of broken HTML can hide anything."""
+    from html import unescape
+
+    for match in _TAG.finditer(html):
+        if match[1].lower() not in _QUIET_ELEMENTS:
+            return f"a <{match[1].lower()}> element"
+    for name, raw in _ATTRIBUTE.findall(html):
+        name = name.lower()
+        value = unescape(raw.strip("\"'"))
+        if name.startswith("on"):
+            return f"an event handler ({name})"
+        if name in _FETCHING_ATTRIBUTES:
+            return f"a {name} attribute"
+        if name in _ADDRESS_ATTRIBUTES and not allowed(value):
+            return f"a link to {shown(value)}"
+        if name in _PICTURE_ATTRIBUTES and not picture_allowed(value):
+            return f"a picture from {shown(value)}"
+        if name == "style" and re.search(r"url\s*\(|expression|@import|\\", value, re.I):
+            return "a style that fetches"
+    squeezed = re.sub(r"[\x00-\x20]+", "", unescape(html)).lower()
+    if "script:" in squeezed:
+        return "a script address"
+    return None

@@ -123,16 +123,17 @@ def glossary_rewrites(glossary: Glossary, seeds: Path) -> list[str]:
 
 
 def reading_changes(document: Document) -> str:
-    """What reading changed, counted by kind: "2 links made plain text, ..."."""
+    """What reading changed, counted by kind: "links made plain text: 2, ..."."""
     from collections import Counter
 
     counts = Counter(n.check for n in document.notes)
-    return ", ".join(f"{n} {READING_CHANGES.get(check, check)}" for check, n in counts.items())
+    return ", ".join(f"{READING_CHANGES.get(check, check)}: {n}" for check, n in counts.items())
 
 
 READING_CHANGES = {
-    "link-refused": "link(s) made plain text",
-    "nesting-flattened": "block(s) nested too deep read flat",
+    "link-refused": "links made plain text",
+    "nesting-flattened": "blocks nested too deep read flat",
+    "html-shown-as-code": "HTML blocks shown as code",
 }
 
 

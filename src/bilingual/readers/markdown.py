@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from bilingual.document import Document, Image, Kind, Paragraph, ReadingNote, SpanKind
-from bilingual.document.links import allowed, picture_allowed, shown, why_refused
+from bilingual.document.links import (
+    active_html,
+    allowed,
+    picture_allowed,
+    shown,
+    why_refused,
+)
 from bilingual.errors import InputError
 from bilingual.readers.decode import decode_source, file_date
 from bilingual.readers.images import DocumentImages, image_file, is_remote
@@ -225,7 +231,19 @@ class _Reader:
                 self.blocks.append(Paragraph(line, code, info=token.info.strip(), **fields))
             elif kind == "html_block":
                 html = token.content.rstrip("\n")
-                self.blocks.append(Paragraph(line, html, **self.container(Kind.HTML)))
+                if reason := active_html(html):  # shown, never run: as code in every edition
+                    fields = self.container(Kind.CODE)
+                    self.blocks.append(Paragraph(line, html, info="html", **fields))
+                    self.notes.append(
+                        ReadingNote(
+                            line + 1,
+                            "html-shown-as-code",
+                            f"line {line + 1}: HTML block with {reason}; shown as code in "
+                            "every edition, never as HTML",
+                        )
+                    )
+                else:
+                    self.blocks.append(Paragraph(line, html, **self.container(Kind.HTML)))
             elif kind == "hr":
                 self.blocks.append(Paragraph(line, "", **self.container(Kind.RULE)))
         return tuple(self.blocks)
