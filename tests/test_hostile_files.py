@@ -521,6 +521,15 @@ def test_word_list_levels_beyond_words_nine_are_read_at_the_ninth(tmp_path, ilvl
     assert 1 <= document.paragraphs[0].depth <= 9
 
 
+def test_word_list_ids_are_looked_up_never_read_as_a_query(tmp_path):
+    item = (
+        '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1\'] | //*[@x=\'"/></w:numPr>'
+        "</w:pPr>" + run("列表项。")
+    )
+    document = read_source(word_file(tmp_path / "ids.docx", [item]))
+    assert [p.text for p in document.paragraphs] == ["列表项。"]
+
+
 # --- entities: expanded where XML defines them, refused by line otherwise, in every format --------
 
 DECLARED = '<!DOCTYPE {root} [<!ENTITY name "周鸿祎">]>'

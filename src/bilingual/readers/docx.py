@@ -180,29 +180,45 @@ def _styles(document) -> _Styles:
 
 @dataclass
 class _Numbering:
-    """List formats and counters from ``numbering.xml``."""
+    """List formats and counters from ``numbering.xml``, looked up by id in maps built once
+    (never by an XPath holding the document's own values)."""
 
     element: Any
     counters: dict[tuple[str, int], int] = field(default_factory=dict)
+    nums: dict[str, Any] = field(default_factory=dict)
+    abstracts: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.element is not None:
+            for num in self.element.iterchildren(W + "num"):
+                self.nums.setdefault(num.get(W + "numId") or "", num)
+            for abstract in self.element.iterchildren(W + "abstractNum"):
+                self.abstracts.setdefault(abstract.get(W + "abstractNumId") or "", abstract)
+
+    @staticmethod
+    def _at_level(parent: Any, tag: str, ilvl: int) -> Any:
+        return next(
+            (c for c in parent.iterchildren(W + tag) if _number(c.get(W + "ilvl"), -1) == ilvl),
+            None,
+        )
 
     def _level(self, num_id: str, ilvl: int) -> tuple[bool, int]:
         """(ordered, start) of a list level."""
-        if self.element is None:
-            return False, 1
-        num = self.element.find(f"{W}num[@{W}numId='{num_id}']")
+        num = self.nums.get(num_id)
         if num is None:
             return False, 1
         start = None
-        override = num.find(f"{W}lvlOverride[@{W}ilvl='{ilvl}']/{W}startOverride")
+        override = self._at_level(num, "lvlOverride", ilvl)
+        override = override.find(W + "startOverride") if override is not None else None
         if override is not None:
             start = _number(override.get(W + "val"), 1)
         abstract_id = num.find(W + "abstractNumId")
-        abstract = self.element.find(
-            f"{W}abstractNum[@{W}abstractNumId='{abstract_id.get(W + 'val')}']"
+        abstract = (
+            self.abstracts.get(abstract_id.get(W + "val") or "")
             if abstract_id is not None
-            else "none"
+            else None
         )
-        level = abstract.find(f"{W}lvl[@{W}ilvl='{ilvl}']") if abstract is not None else None
+        level = self._at_level(abstract, "lvl", ilvl) if abstract is not None else None
         if level is None:
             return False, start or 1
         fmt = level.find(W + "numFmt")
@@ -215,8 +231,8 @@ class _Numbering:
     def item(self, num_id: str, ilvl: int) -> tuple[bool, int]:
         """(ordered, number) of the next item at this list and level."""
         ordered, start = self._level(num_id, ilvl)
-        for key in [k for k in self.counters if k[0] == num_id and k[1] > ilvl]:
-            del self.counters[key]
+        for deeper in range(ilvl + 1, _MAX_LEVEL + 1):  # a new item restarts its sub-lists
+            self.counters.pop((num_id, deeper), None)
         number = self.counters.get((num_id, ilvl), start - 1) + 1
         self.counters[(num_id, ilvl)] = number
         return ordered, number

@@ -55,7 +55,7 @@ def inside(path: Path, root: Path) -> Path | None:
     try:
         real = path.resolve()
         return real if real.is_relative_to(root.resolve()) else None
-    except (OSError, RuntimeError):  # a symlink loop, a name too long
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long, a NUL
         return None
 
 
@@ -70,8 +70,8 @@ def image_file(src: str, source: Path, where: str, images: DocumentImages, root:
     if relative and real is None:
         shown = src if len(src) <= 80 else src[:80] + "..."
         raise InputError(
-            f"{where}: image {shown} is outside {root} (symlinks followed); pictures are read "
-            "only from the sources folder: copy it there"
+            f"{where}: image {shown} is outside {root} once symlinks are followed (or they "
+            "loop); pictures are read only from the sources folder: copy it there"
         )
     try:
         found = bool(relative) and path.is_file()
