@@ -7,8 +7,8 @@ default that is what a plain-text line means. Stages return new objects
 (``dataclasses.replace``); nothing here does I/O.
 
 The package also holds what every layer shares about text: editions (``editions``), language
-tags (``languages``), span arithmetic (``spans``) and characters (``characters``). It imports
-nothing of the pipeline.
+tags (``languages``), span arithmetic (``spans``), characters (``characters``) and the rule for
+link addresses (``links``). It imports nothing of the pipeline.
 """
 
 from __future__ import annotations
