@@ -161,7 +161,8 @@ class _Reader:
                 else:
                     self.refuse_link(line, href)
             elif name == "link_close":
-                if links.pop() if links else False:
+                kept = links.pop() if links else False
+                if kept:
                     text.close(SpanKind.LINK)
             elif name.endswith("_open") and name[:-5] in _INLINE_SPANS:
                 text.open(_INLINE_SPANS[name[:-5]])
