@@ -74,7 +74,7 @@ Latin only with **Sora** and `code` and [a link](https://example.com/latin).
 
 1\\. Not a list, a sentence that starts with a number.
 
-另见[上一期](previous.md#part)。
+另见[上一期](https://example.com/previous#part)。
 
 | 公司 | 估值 |
 | --- | --- |

@@ -93,7 +93,7 @@ def test_spans_are_carried_where_their_text_is_in_the_english(article):
 def test_what_cannot_be_placed_is_reported_as_info_never_dropped_silently(article):
     assert not_carried(article) == {
         "p007.s01": ['formatting not carried: strong "重要"'],
-        "p039.s01": ['formatting not carried: link "上一期" to previous.md#part'],
+        "p039.s01": ['formatting not carried: link "上一期" to https://example.com/previous#part'],
     }
     segment = next(s for s in article.segments if s.id == "p007.s01")
     assert not segment.needs_review  # nothing an editor could fix in the table
@@ -225,14 +225,25 @@ def test_web_page_links_remote_pictures_and_leaves_out_html_comments(tmp_path):
     assert "<!-- 编辑备注 -->" in render_markdown(document, SIMPLIFIED)
 
 
-def test_epub_keeps_web_links_and_unlinks_relative_ones(article):
+def test_epub_keeps_web_links_and_unlinks_places_in_the_document(article):
+    from bilingual.document import Span, SpanKind
     from bilingual.writers.html_render import absolute, article_html
 
+    def linked(segment):  # a place in the document, and what only a hand-made model holds
+        if segment.id != "p039.s01":
+            return segment
+        spans = tuple(
+            Span(SpanKind.LINK, 0, 2, url) for url in ("#p005.s01", "previous.md", "javascript:x")
+        )
+        return replace(segment, spans=spans, traditional_spans=spans)
+
+    article = article.map_segments(linked)
     chapter = article_html(article, SIMPLIFIED, lambda image: image.file_name, links=absolute)
     assert '<a href="https://openai.com/sora">OpenAI</a>' in chapter
-    assert "previous.md" not in chapter and "另见上一期。" in chapter
+    assert "#p005.s01" not in chapter and "另见上一期。" in chapter
     page = article_html(article, SIMPLIFIED, lambda image: image.file_name)
-    assert '<a href="previous.md#part">上一期</a>' in page
+    assert '<a href="#p005.s01">另见</a>' in page
+    assert "previous.md" not in page + chapter and "javascript" not in page + chapter
 
 
 def test_a_span_cut_at_a_sentence_edge_is_one_again_in_the_block():

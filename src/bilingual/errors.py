@@ -39,9 +39,20 @@ class EnvironmentProblem(BilingualError):
     exit_code = EXIT_ENVIRONMENT
 
 
+MAX_LISTED = 20  # problems printed at once; a file can hold millions
+
+
+def listed(messages: list[str], limit: int = MAX_LISTED) -> list[str]:
+    """The first ``limit`` of ``messages``, then how many more: "… and 5,997,990 more"."""
+    if len(messages) <= limit:
+        return list(messages)
+    return [*messages[:limit], f"… and {len(messages) - limit:,} more"]
+
+
 class ManyErrors(InputError):
-    """Several input problems reported at once (e.g. a glossary's ``FILE:LINE: message`` list)."""
+    """Several input problems reported at once (e.g. a glossary's ``FILE:LINE: message`` list);
+    printed capped (``listed``), ``messages`` holds them all."""
 
     def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
+        super().__init__("\n".join(listed(messages)))
         self.messages = messages

@@ -24,6 +24,7 @@ from bilingual.errors import (
     EXIT_OK,
     BilingualError,
     ManyErrors,
+    listed,
 )
 
 # Commands in the order ``--help`` lists them.
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     except ManyErrors as exc:
         if args.debug:
             raise
-        for message in exc.messages:
+        for message in listed(exc.messages):
             print(message, file=sys.stderr)
         return exc.exit_code
     except BilingualError as exc:

@@ -38,6 +38,7 @@ def build_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from bilingual.errors import listed
     from bilingual.project.build import build
     from bilingual.util.progress import Progress
 
@@ -56,7 +57,7 @@ def run_build(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_json())
     elif not args.quiet:
-        for note in report.notes:
+        for note in listed(report.notes):
             print(f"note: {note}", file=sys.stderr)
         for name, doc in report.documents.items():
             print(
@@ -115,6 +116,7 @@ def xliff_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_export_xliff(args: argparse.Namespace) -> int:
+    from bilingual.errors import listed
     from bilingual.project.build import build
     from bilingual.util.progress import Progress
 
@@ -125,7 +127,7 @@ def run_export_xliff(args: argparse.Namespace) -> int:
     )  # fmt: skip
     report = build(settings, Progress(quiet=args.quiet), names=args.names)
     if not args.quiet:
-        for note in report.notes:
+        for note in listed(report.notes):
             print(f"note: {note}", file=sys.stderr)
     for path in report.files:
         print(path)

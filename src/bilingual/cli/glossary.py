@@ -21,13 +21,13 @@ def check_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from bilingual.errors import ManyErrors
+    from bilingual.errors import ManyErrors, listed
     from bilingual.glossary.yaml_files import load_glossary
     from bilingual.project.build import glossary_rewrites
 
     glossary = load_glossary(args.directory)
     if not args.quiet:
-        for notice in glossary.notices:
+        for notice in listed(list(glossary.notices)):
             print(f"note: {notice}", file=sys.stderr)
     problems = glossary_rewrites(glossary, args.seeds) if args.seeds.is_dir() else []
     if problems:
@@ -69,13 +69,14 @@ def import_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from bilingual.errors import listed
     from bilingual.glossary.exchange import import_glossary
 
     summary = import_glossary(args.file, args.directory, args.chinese_synonyms)
     if not args.quiet:
-        for line in summary.notices:
+        for line in listed(summary.notices):
             print(f"note: {line}", file=sys.stderr)
-    for line in summary.problems:
+    for line in listed(summary.problems):
         print(line, file=sys.stderr)
     print(summary.line())
     return EXIT_OK if summary.ok else EXIT_INPUT

@@ -28,6 +28,7 @@ def import_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from bilingual.errors import listed
     from bilingual.project.importer import import_files
 
     settings = settings_from(args, "seeds", "glossary", "tm", "traditional")
@@ -36,9 +37,9 @@ def run_import(args: argparse.Namespace) -> int:
         print_json(summary.as_json())
     else:
         if not args.quiet:
-            for line in summary.notices:
+            for line in listed(list(summary.notices)):
                 print(f"note: {line}", file=sys.stderr)
-        for line in summary.problems:
+        for line in listed(summary.problems):
             print(line, file=sys.stderr)
         print(summary.line())
     return EXIT_OK if summary.ok else EXIT_INPUT

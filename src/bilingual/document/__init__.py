@@ -7,8 +7,8 @@ default that is what a plain-text line means. Stages return new objects
 (``dataclasses.replace``); nothing here does I/O.
 
 The package also holds what every layer shares about text: editions (``editions``), language
-tags (``languages``), span arithmetic (``spans``) and characters (``characters``). It imports
-nothing of the pipeline.
+tags (``languages``), span arithmetic (``spans``), characters (``characters``) and the rule for
+link addresses (``links``). It imports nothing of the pipeline.
 """
 
 from __future__ import annotations
@@ -176,6 +176,17 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class ReadingNote:
+    """Something reading the source changed so that no output runs what it should not or loses
+    text (a link made plain text, nesting flattened); listed in ``qa.json`` by line."""
+
+    line: int  # 1-based: the source line (text, Markdown), the paragraph's number (Word)
+    check: str  # e.g. "link-refused", "nesting-flattened"
+    message: str
+    severity: Severity = Severity.WARNING
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     name: str
     version: str
@@ -192,6 +203,7 @@ class Document:
     model: ModelInfo | None = None
     traditional_config: str | None = None
     cleaned: tuple[Cleaned, ...] = ()  # characters no output can hold, removed when read
+    notes: tuple[ReadingNote, ...] = ()  # what else reading changed (links, nesting), by line
     title: str | None = None  # from the source's metadata (front matter, DOCX properties)
     traditional_title: str | None = None  # ``title`` in Traditional Chinese
     date: str | None = None  # YYYY-MM-DD: the metadata's date, else the file's

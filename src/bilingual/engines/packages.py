@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from bilingual.document import ModelInfo
 from bilingual.errors import EnvironmentProblem, InputError, ModelError
 from bilingual.util.locks import folder_lock
+from bilingual.util.zip_input import DAMAGED, BoundedZip
 
 FROM_CODE, TO_CODE = "zh", "en"
 TIMEOUT_SECONDS = 10.0
@@ -112,37 +113,46 @@ MAX_EXPANDED_BYTES = 2 * 1024**3  # Argos's largest packages expand to a few hun
 MAX_EXPANSION = 20  # model weights barely compress; a 3.5 MB file expanding to 3 GB is a bomb
 
 
-def _check_size(path: Path, archive: zipfile.ZipFile) -> None:
-    expanded = sum(info.file_size for info in archive.infolist())
-    packed = max(path.stat().st_size, 1)
-    if expanded > MAX_EXPANDED_BYTES or (
-        expanded > 64 * 1024**2 and expanded / packed > MAX_EXPANSION
-    ):
-        raise ModelError(
-            f"{path}: refused, it would expand to {expanded / 1024**2:,.0f} MB from "
-            f"{packed / 1024**2:,.1f} MB (not a real model package)"
-        )
+def _budget(path: Path) -> int:
+    """How many bytes the package at ``path`` may expand to, all members together."""
+    return min(MAX_EXPANDED_BYTES, max(64 * 1024**2, MAX_EXPANSION * path.stat().st_size))
+
+
+def _bounded(path: Path, archive: zipfile.ZipFile) -> BoundedZip:
+    packed = path.stat().st_size
+    return BoundedZip(
+        archive,
+        str(path),
+        _budget(path),
+        error=ModelError,
+        advice=f"refused, not a real model package ({packed / 1024**2:,.1f} MB packed)",
+    )
 
 
 def _check_archive(path: Path) -> str:
-    """The package's top folder, or ModelError saying why the file is refused."""
+    """The package's top folder, or ModelError saying why the file is refused. Every member is
+    decompressed once, its bytes counted as they come (``util.zip_input``): the limits hold
+    whatever the headers say, and every CRC is checked."""
     if not path.is_file():
         raise ModelError(f"{path}: no such file")
     if not zipfile.is_zipfile(path):
         raise ModelError(f"{path}: not an Argos package (not a zip archive; truncated download?)")
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_size(path, archive)
-            bad = archive.testzip()
-            if bad is not None:
-                raise ModelError(
-                    f"{path}: corrupt package (bad checksum in {bad}); download it again"
-                )
             names = archive.namelist()
             for name in names:
                 parts = PurePosixPath(name).parts
                 if name.startswith("/") or ".." in parts:
                     raise ModelError(f"{path}: refused, unsafe path in archive: {name}")
+            bounded = _bounded(path, archive)
+            for info in archive.infolist():
+                try:
+                    bounded.check(info, bounded.total)
+                except zipfile.BadZipFile:
+                    raise ModelError(
+                        f"{path}: corrupt package (bad checksum in {info.filename}); download "
+                        "it again"
+                    ) from None
             metadata_names = [
                 n
                 for n in names
@@ -151,12 +161,13 @@ def _check_archive(path: Path) -> str:
             if not metadata_names:
                 raise ModelError(f"{path}: not an Argos package (no metadata.json in a top folder)")
             top = PurePosixPath(metadata_names[0]).parts[0]
-            metadata = json.loads(archive.read(metadata_names[0]).decode("utf-8"))
+            raw = _bounded(path, archive).read(metadata_names[0], 1024**2)
+            metadata = json.loads(raw.decode("utf-8"))
             if not any(n.startswith(f"{top}/model/model.bin") for n in names):
                 raise ModelError(f"{path}: not an Argos package (no model/model.bin)")
             if not any(n in (f"{top}/sentencepiece.model", f"{top}/bpe.model") for n in names):
                 raise ModelError(f"{path}: not an Argos package (no tokenizer model)")
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, UnicodeDecodeError) as exc:
+    except DAMAGED + (UnicodeDecodeError,) as exc:
         raise ModelError(f"{path}: corrupt package ({exc}); download it again") from None
     if not isinstance(metadata, dict):
         raise ModelError(f"{path}: not an Argos package (metadata.json is not an object)")
@@ -164,6 +175,23 @@ def _check_archive(path: Path) -> str:
     if pair != (FROM_CODE, TO_CODE):
         raise ModelError(f"{path}: translates {pair[0]}->{pair[1]}, not {FROM_CODE}->{TO_CODE}")
     return top
+
+
+def _extract(path: Path, staging: Path) -> None:
+    """Every member of the checked package into ``staging``, with the same limits."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bounded = _bounded(path, archive)
+            for info in archive.infolist():
+                target = staging.joinpath(*PurePosixPath(info.filename).parts)
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(target, "wb") as out:
+                    bounded.extract(info, out, bounded.total)
+    except zipfile.BadZipFile as exc:  # changed since it was checked
+        raise ModelError(f"{path}: corrupt package ({exc}); download it again") from None
 
 
 STAGING_PREFIX = ".bilingual-install-"
@@ -239,8 +267,7 @@ def install_file(path: Path):
         except OSError as exc:
             raise _cannot_install(exc, target_root) from None
         try:
-            with zipfile.ZipFile(path) as archive:
-                archive.extractall(staging)
+            _extract(path, staging)
             _prove_it_works(staging / top, path)
             target = _switch(staging, top, target_root)
             for other in installed_packages():  # one zh->en package: status is never ambiguous

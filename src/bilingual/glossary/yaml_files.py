@@ -1,7 +1,9 @@
 """Read ``glossary/*.yaml`` into a Glossary, reporting every problem as ``FILE:LINE: message``.
 
 The YAML is composed into nodes (with libyaml when present) so that each problem can name its
-line; all files are checked and all problems reported at once.
+line; all files are checked and all problems reported at once. Anchors and aliases are refused
+(``util.yaml_input``): one alias of a long list, repeated, would be checked and reported once per
+repetition.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bilingual.glossary.terms import (
     strip_invisible,
 )
 from bilingual.util.atomic import write_text
+from bilingual.util.yaml_input import alias_problem
 
 TEXTS = ("zh", "en", "zh_hant", "note", "part_of_speech", "subject")
 LISTS = ("variants", "en_admitted", "do_not_use")
@@ -78,6 +81,10 @@ class _FileReader:
             return []
         except OSError as exc:
             self.error(None, f"cannot read ({exc.strerror}); fix its permissions")
+            return []
+        if problem := alias_problem(raw, _Loader):
+            line, message = problem
+            self.errors.append(f"{self.path}:{line + 1}: {message}")
             return []
         try:
             root = yaml.compose(raw, Loader=_Loader)

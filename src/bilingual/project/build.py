@@ -124,6 +124,21 @@ def glossary_rewrites(glossary: Glossary, seeds: Path) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+def reading_changes(document: Document) -> str:
+    """What reading changed, counted by kind: "links made plain text: 2, ..."."""
+    from collections import Counter
+
+    counts = Counter(n.check for n in document.notes)
+    return ", ".join(f"{READING_CHANGES.get(check, check)}: {n}" for check, n in counts.items())
+
+
+READING_CHANGES = {
+    "link-refused": "links made plain text",
+    "nesting-flattened": "blocks nested too deep read flat",
+    "html-shown-as-code": "HTML blocks shown as code",
+}
+
+
 def check_sources(
     paths: list[Path], report: Report, settings: Settings, glossary: Glossary
 ) -> list[Path]:
@@ -153,6 +168,10 @@ def check_sources(
             report.notes.append(
                 f"{path}: {len(document.cleaned)} characters no output can hold were removed "
                 f"(listed in {document.name}.qa.json)"
+            )
+        if document.notes:
+            report.notes.append(
+                f"{path}: {reading_changes(document)} (listed in {document.name}.qa.json)"
             )
         check_output_names(path, output_names(document.name, settings.outputs), settings.dist)
         buildable.append(path)
@@ -297,7 +316,8 @@ CHUNK_SEGMENTS = 2048  # segments per group of documents sent to the model toget
 
 
 def _document_report(document: Document, counts) -> dict:
-    flags = [f for s in document.segments for f in s.flags]
+    severities = [f.severity for s in document.segments for f in s.flags]
+    severities += [n.severity for n in document.notes]
     return {
         "source": document.source_path,
         "encoding": document.encoding,
@@ -308,8 +328,8 @@ def _document_report(document: Document, counts) -> dict:
         "copied": counts.copied,
         "term_choice": counts.term_choice,
         "qa": {
-            "warning": sum(f.severity is Severity.WARNING for f in flags),
-            "info": sum(f.severity is Severity.INFO for f in flags),
+            "warning": severities.count(Severity.WARNING),
+            "info": severities.count(Severity.INFO),
         },
     }
 

@@ -1,7 +1,9 @@
 """Readers: source files into the document model, one module per format, chosen by suffix.
 
-A new source format is one module with ``read(path, data, name) -> Document`` and one line in
-``READERS``. Reading bytes, the size limit and refusing unreadable files are shared here.
+A new source format is one module with ``read(path, data, name, root) -> Document`` and one line
+in ``READERS``. Reading bytes, the size limit, refusing unreadable files and confinement are
+shared here: a source, and every file it brings in (pictures), is read only from inside ``root``
+(the sources folder) once symlinks are resolved.
 
 May import the stages (sentence rules), the glossary, the document model and ``util``.
 """
@@ -41,22 +43,44 @@ READERS: Registry[ReaderInfo] = Registry(
 SOURCE_SUFFIXES = tuple(READERS)
 
 
-def read_source(path: Path, name: str | None = None) -> Document:
-    """Read one source file into a Document (no segments yet), by its suffix."""
+def read_source(path: Path, name: str | None = None, root: Path | None = None) -> Document:
+    """Read one source file into a Document (no segments yet), by its suffix; it and the files
+    it brings in are read only from inside ``root`` (default: its own folder)."""
+    from bilingual.readers.images import inside
+
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise InputError(
             f"{path}: not a source format ({', '.join(SOURCE_SUFFIXES)} are); rename or remove it"
         )
+    root = root if root is not None else path.parent
+    real = inside(path, root)
+    if real is None:
+        raise InputError(
+            f"{path}: leads out of {root} (a symlink to {_target(path)}); sources are read only "
+            "from inside the sources folder: copy the file in instead"
+        )
     try:
-        size = path.stat().st_size
+        if not real.is_file():
+            raise InputError(f"{path}: not a regular file; replace it with the article")
+        size = real.stat().st_size
         limit = READERS[suffix].info.max_bytes
         if size > limit:
             raise InputError(
                 f"{path}: {size / 2**20:.0f} MB is more than the "
                 f"{limit // 2**20} MB a source may be; split it into articles"
             )
-        data = path.read_bytes()
+        with open(real, "rb") as handle:
+            data = handle.read(limit + 1)  # a file that grows after the stat is cut here
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    return READERS[suffix].load()(path, data, name or path.stem)
+    if len(data) > limit:
+        raise InputError(f"{path}: more than the {limit // 2**20} MB a source may be")
+    return READERS[suffix].load()(path, data, name or path.stem, root)
+
+
+def _target(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return "a loop of symlinks"

@@ -13,21 +13,33 @@ A block's ``index`` is the paragraph's 0-based number among the body's paragraph
 and text boxes included, in reading order), so IDs are ``p{N}`` for the N-th paragraph. A table
 cell is one block (its paragraphs joined by line breaks), numbered by its first paragraph; its
 pictures are blocks of the same cell. A picture is read once per package part.
+
+The package is opened with limits before python-docx sees it (``_package``): every part is
+expanded counting its bytes (``util.zip_input``), every XML part is read by the one entity rule
+of ``util.xml_input``, and python-docx gets a copy with stored members and no DTD left. Links are
+kept by the rule of ``document.links``; a refused one becomes plain text, noted by paragraph.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bilingual.document import Cleaned, Document, Image, Kind, Paragraph, SpanKind
+from lxml import etree
+
+from bilingual.document import Cleaned, Document, Image, Kind, Paragraph, ReadingNote, SpanKind
 from bilingual.document.characters import UNSUPPORTED, replacement
+from bilingual.document.links import allowed, picture_allowed, shown, why_refused
 from bilingual.errors import InputError
 from bilingual.readers.decode import file_date
 from bilingual.readers.images import DocumentImages, embedded_image
 from bilingual.readers.inline import InlineText
+from bilingual.util.xml_input import declares_dtd, parse
+from bilingual.util.zip_input import DAMAGED, BoundedZip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -49,6 +61,21 @@ _FIELD_PART = re.compile(r'\\(\S)|"([^"]*)"|([^\s"\\]+)')
 # \l location, \o tooltip, \t target frame; \* \@ \# formats (\* MERGEFORMAT)
 _SWITCHES_WITH_ARGUMENT = {"l", "o", "t", "*", "@", "#"}
 _LIST_DEPTH = re.compile(r"^list (?:bullet|number|continue)\s*(\d)$")
+_MAX_LEVEL = 8  # Word's list levels are 0-8 (ilvl); outline levels 0-8, 9 is body text
+
+MAX_PART_BYTES = 64 * 1024 * 1024  # one part expanded (document.xml of a long article: ~10 MB)
+MAX_PACKAGE_BYTES = 128 * 1024 * 1024  # all parts together, pictures included
+_CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_SAVE_AGAIN = "save it again as .docx from Word or LibreOffice"
+
+
+def _number(value: str | None, default: int, low: int = 0, high: int = 2**31) -> int:
+    """A decimal attribute, ``default`` when it is none, clamped to ``low``-``high``."""
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:  # not a number, or thousands of digits
+        number = default
+    return min(max(number, low), high)
 
 
 def _field_link(instruction: str) -> str | None:
@@ -153,43 +180,59 @@ def _styles(document) -> _Styles:
 
 @dataclass
 class _Numbering:
-    """List formats and counters from ``numbering.xml``."""
+    """List formats and counters from ``numbering.xml``, looked up by id in maps built once
+    (never by an XPath holding the document's own values)."""
 
     element: Any
     counters: dict[tuple[str, int], int] = field(default_factory=dict)
+    nums: dict[str, Any] = field(default_factory=dict)
+    abstracts: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.element is not None:
+            for num in self.element.iterchildren(W + "num"):
+                self.nums.setdefault(num.get(W + "numId") or "", num)
+            for abstract in self.element.iterchildren(W + "abstractNum"):
+                self.abstracts.setdefault(abstract.get(W + "abstractNumId") or "", abstract)
+
+    @staticmethod
+    def _at_level(parent: Any, tag: str, ilvl: int) -> Any:
+        return next(
+            (c for c in parent.iterchildren(W + tag) if _number(c.get(W + "ilvl"), -1) == ilvl),
+            None,
+        )
 
     def _level(self, num_id: str, ilvl: int) -> tuple[bool, int]:
         """(ordered, start) of a list level."""
-        if self.element is None:
-            return False, 1
-        num = self.element.find(f"{W}num[@{W}numId='{num_id}']")
+        num = self.nums.get(num_id)
         if num is None:
             return False, 1
         start = None
-        override = num.find(f"{W}lvlOverride[@{W}ilvl='{ilvl}']/{W}startOverride")
+        override = self._at_level(num, "lvlOverride", ilvl)
+        override = override.find(W + "startOverride") if override is not None else None
         if override is not None:
-            start = int(override.get(W + "val", "1"))
+            start = _number(override.get(W + "val"), 1)
         abstract_id = num.find(W + "abstractNumId")
-        abstract = self.element.find(
-            f"{W}abstractNum[@{W}abstractNumId='{abstract_id.get(W + 'val')}']"
+        abstract = (
+            self.abstracts.get(abstract_id.get(W + "val") or "")
             if abstract_id is not None
-            else "none"
+            else None
         )
-        level = abstract.find(f"{W}lvl[@{W}ilvl='{ilvl}']") if abstract is not None else None
+        level = self._at_level(abstract, "lvl", ilvl) if abstract is not None else None
         if level is None:
             return False, start or 1
         fmt = level.find(W + "numFmt")
         ordered = fmt is not None and fmt.get(W + "val") not in ("bullet", "none")
         level_start = level.find(W + "start")
         if start is None:
-            start = int(level_start.get(W + "val", "1")) if level_start is not None else 1
+            start = _number(level_start.get(W + "val"), 1) if level_start is not None else 1
         return ordered, start
 
     def item(self, num_id: str, ilvl: int) -> tuple[bool, int]:
         """(ordered, number) of the next item at this list and level."""
         ordered, start = self._level(num_id, ilvl)
-        for key in [k for k in self.counters if k[0] == num_id and k[1] > ilvl]:
-            del self.counters[key]
+        for deeper in range(ilvl + 1, _MAX_LEVEL + 1):  # a new item restarts its sub-lists
+            self.counters.pop((num_id, deeper), None)
         number = self.counters.get((num_id, ilvl), start - 1) + 1
         self.counters[(num_id, ilvl)] = number
         return ordered, number
@@ -208,6 +251,7 @@ class _Reader:
         self.images = DocumentImages()
         self.rels = document.part.rels
         self.cleaned: list[Cleaned] = []  # characters no output can hold, as they were removed
+        self.notes: list[ReadingNote] = []  # links made plain text, pictures left out
 
     def _clean(self, text: str, line: int, column: int) -> str:
         """``text`` without the characters no output can hold, by the rule every reader follows
@@ -225,6 +269,21 @@ class _Reader:
         if rid and rid in self.rels and self.rels[rid].is_external:
             return self.rels[rid].target_ref
         return None  # internal bookmarks lead nowhere outside Word
+
+    def _kept(self, url: str | None, number: int) -> str | None:
+        """``url`` if an output may link to it; else None, and a note for paragraph
+        ``number`` (its text stays, unlinked)."""
+        if url is None or allowed(url):
+            return url
+        self.notes.append(
+            ReadingNote(
+                number,
+                "link-refused",
+                f"paragraph {number}: link to {shown(url)} made plain text ({why_refused(url)}; "
+                "only http, https and mailto addresses and #places in the document are kept)",
+            )
+        )
+        return None
 
     def _formats(self, run) -> set[SpanKind]:
         rpr = run.find(W + "rPr")
@@ -249,7 +308,7 @@ class _Reader:
             kinds.add(SpanKind.CODE)
         return kinds
 
-    def _pictures(self, element, where: str) -> list[tuple[str, Image]]:
+    def _pictures(self, element, where: str, number: int) -> list[tuple[str, Image]]:
         found = []
         for drawing in element.iter(W + "drawing", V + "imagedata"):
             if _in_fallback(drawing) or _in_text_box(drawing, element):
@@ -260,12 +319,28 @@ class _Reader:
             else:
                 blips = (b for b in drawing.iter(A + "blip") if not _in_text_box(b, drawing))
                 blip = next(blips, None)
-                rid = blip.get(R + "embed") if blip is not None else None
+                rid = (blip.get(R + "embed") or blip.get(R + "link")) if blip is not None else None
                 doc_pr = next(drawing.iter(WP + "docPr"), None)
                 alt = (
                     (doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else ""
                 )
-            if not rid or rid not in self.rels or self.rels[rid].is_external:
+            if not rid or rid not in self.rels:
+                continue
+            if self.rels[rid].is_external:  # a linked picture: a remote one, as in Markdown
+                target = self.rels[rid].target_ref
+                if picture_allowed(target):
+                    found.append((alt, Image(target, "", "")))
+                else:
+                    described = f"; its description: {alt}" if alt.strip() else ""
+                    self.notes.append(
+                        ReadingNote(
+                            number,
+                            "link-refused",
+                            f"paragraph {number}: picture linked to {shown(target)} left out "
+                            f"({why_refused(target)}; only http and https pictures are "
+                            f"linked){described}",
+                        )
+                    )
                 continue
             part = self.rels[rid].target_part
             image = embedded_image(
@@ -302,22 +377,25 @@ class _Reader:
                 elif tag == W + "noBreakHyphen":
                     pieces.append("-")
                 elif tag == W + "sym":
-                    code = int(child.get(W + "char", "0"), 16)
-                    if code and not 0xF000 <= code <= 0xF0FF:  # symbol-font glyphs have no text
-                        pieces.append(chr(code))
+                    try:
+                        code = int(child.get(W + "char", "0"), 16)
+                    except ValueError:
+                        code = 0
+                    if 0 < code <= 0x10FFFF and not 0xF000 <= code <= 0xF0FF:
+                        pieces.append(chr(code))  # symbol-font glyphs (F0xx) have no text
                 elif tag == W + "fldChar":
                     kind = child.get(W + "fldCharType")
                     if kind == "begin":
                         fields.append({"instr": "", "shown": False})
                     elif kind == "separate" and fields:
                         fields[-1]["shown"] = True
-                        fields[-1]["url"] = _field_link(fields[-1]["instr"])
+                        fields[-1]["url"] = self._kept(_field_link(fields[-1]["instr"]), number)
                     elif kind == "end" and fields:
                         fields.pop()
                 elif tag == W + "instrText" and fields:
                     fields[-1]["instr"] += child.text or ""
                 elif tag in (W + "drawing", W + "pict", MC + "AlternateContent"):
-                    pictures.extend(self._pictures(child, where))
+                    pictures.extend(self._pictures(child, where, number))
             emit("".join(pieces), kinds, url)
 
         def emit(value: str, kinds: set[SpanKind], url: str | None) -> None:
@@ -341,9 +419,9 @@ class _Reader:
                 if tag in _SKIPPED:
                     continue
                 if tag == W + "hyperlink":
-                    walk(child, self._link(child) or link)
+                    walk(child, self._kept(self._link(child), number) or link)
                 elif tag == W + "fldSimple":
-                    walk(child, _field_link(child.get(W + "instr", "")) or link)
+                    walk(child, self._kept(_field_link(child.get(W + "instr", "")), number) or link)
                 elif tag == W + "r":
                     run(child, link)
                 else:  # w:ins, w:moveTo, w:sdt, w:sdtContent, w:smartTag, w:customXml, ...
@@ -368,14 +446,15 @@ class _Reader:
         outline = ppr.find(W + "outlineLvl") if ppr is not None else None
         if outline is None:
             outline = self.styles.first(style_id, W + "outlineLvl")
-        if outline is not None and int(outline.get(W + "val", "9")) < 6:
-            return {"kind": Kind.HEADING, "level": int(outline.get(W + "val")) + 1}
+        level = _number(outline.get(W + "val"), 9, 0, 9) if outline is not None else 9
+        if level < 6:
+            return {"kind": Kind.HEADING, "level": level + 1}
         # list numbering: the paragraph's own, else its style's
         numbering = [ppr.find(W + "numPr") if ppr is not None else None]
         numbering.append(self.styles.first(style_id, W + "numPr"))
         num_id = _first_value(numbering, "numId")
         if num_id and num_id != "0":
-            ilvl = int(_first_value(numbering, "ilvl") or "0")
+            ilvl = _number(_first_value(numbering, "ilvl"), 0, 0, _MAX_LEVEL)
             ordered, number = self.numbering.item(num_id, ilvl)
             depth = ilvl + 1
             for name in names:
@@ -448,19 +527,71 @@ class _Reader:
         return tuple(blocks)
 
 
-def read(path: Path, data: bytes, name: str) -> Document:
-    """A DOCX source's bytes as a Document (no segments yet)."""
-    import io
+def _xml_parts(bounded: BoundedZip) -> tuple[dict[str, str], dict[str, str]]:
+    """(content type by extension, by part name) from ``[Content_Types].xml``."""
+    try:
+        data = bounded.read("[Content_Types].xml", MAX_PART_BYTES)
+    except KeyError:
+        return {}, {}
+    root = parse(data, f"{bounded.where}: [Content_Types].xml", _SAVE_AGAIN)
+    defaults = {
+        (e.get("Extension") or "").lower(): e.get("ContentType") or ""
+        for e in root.iter(_CONTENT_TYPES + "Default")
+    }
+    overrides = {
+        (e.get("PartName") or "").lstrip("/").lower(): e.get("ContentType") or ""
+        for e in root.iter(_CONTENT_TYPES + "Override")
+    }
+    return defaults, overrides
 
+
+def _package(path: Path, data: bytes) -> bytes:
+    """The Word package as python-docx may read it (InputError when it may not): every part
+    expanded once with limits, every XML part (by name or content type) read by the entity
+    rule of ``util.xml_input`` and written again without its DTD when it declared entities, and
+    every member stored, so that python-docx's own reads are bounded too (``zipfile.read``
+    inflates a member whole, whatever its header says)."""
+    out = io.BytesIO()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            raise zipfile.BadZipFile("two parts with one name")
+        advice = f"refused ({_SAVE_AGAIN})"
+        bounded = BoundedZip(archive, str(path), MAX_PACKAGE_BYTES, advice=advice)
+        defaults, overrides = _xml_parts(bounded)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+            for info in infos:
+                body = bounded.read(info, MAX_PART_BYTES)
+                name = info.filename
+                suffix = PurePosixPath(name).suffix.lower()
+                kind = overrides.get(name.lower()) or defaults.get(suffix[1:], "")
+                if suffix in (".xml", ".rels") or kind.endswith("xml"):
+                    root = parse(body, f"{path}: {name}", _SAVE_AGAIN)
+                    if declares_dtd(root):  # its entities are expanded in the tree
+                        body = etree.tostring(
+                            root, xml_declaration=True, encoding="UTF-8", standalone=True
+                        )
+                copy.writestr(name, body)
+    except DAMAGED as exc:
+        reason = str(exc).split("\n")[0][:120] or type(exc).__name__
+        raise InputError(f"{path}: not a Word document ({reason}); {_SAVE_AGAIN}") from None
+    return out.getvalue()
+
+
+def read(path: Path, data: bytes, name: str, root: Path | None = None) -> Document:
+    """A DOCX source's bytes as a Document (no segments yet). It brings its pictures in itself,
+    so ``root`` (where other files may be read from) is unused."""
     import docx
 
+    package = _package(path, data)
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # not a zip, not a Word package, damaged XML: all the same to a user
+        document = docx.Document(io.BytesIO(package))
+    except Exception as exc:  # not a Word package, damaged XML: all the same to a user
         reason = str(exc).split("\n")[0][:120] or type(exc).__name__
-        raise InputError(
-            f"{path}: not a Word document ({reason}); save it as .docx from Word or LibreOffice"
-        ) from None
+        raise InputError(f"{path}: not a Word document ({reason}); {_SAVE_AGAIN}") from None
+    del package
     reader = _Reader(document, path)
     blocks = reader.read()
     props = document.core_properties
@@ -473,4 +604,5 @@ def read(path: Path, data: bytes, name: str) -> Document:
         title=(props.title or "").strip() or None,
         date=stamp.date().isoformat() if stamp else file_date(path),
         cleaned=tuple(reader.cleaned),
+        notes=tuple(sorted(reader.notes, key=lambda n: n.line)),
     )

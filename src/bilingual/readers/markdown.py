@@ -16,16 +16,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bilingual.document import Document, Kind, Paragraph, SpanKind
+from bilingual.document import Document, Image, Kind, Paragraph, ReadingNote, SpanKind
+from bilingual.document.links import (
+    active_html,
+    allowed,
+    picture_allowed,
+    shown,
+    why_refused,
+)
 from bilingual.errors import InputError
 from bilingual.readers.decode import decode_source, file_date
-from bilingual.readers.images import DocumentImages, image_file
+from bilingual.readers.images import DocumentImages, image_file, is_remote
 from bilingual.readers.inline import InlineText
 
 _OPENS_FRONT = re.compile(r"---[ \t]*\n")  # not "-----": a thematic break
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _INLINE_SPANS = {"em": SpanKind.EMPHASIS, "strong": SpanKind.STRONG, "link": SpanKind.LINK}
+# What opens a nested block on a line: quote markers, bullets, numbers (CommonMark's forms).
+_CONTAINER_MARKS = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))+[ \t]*")
 
 
 def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
@@ -40,8 +49,14 @@ def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         )
     import yaml
 
+    from bilingual.util.yaml_input import alias_problem
+
+    body = match["body"] or ""
+    if alias := alias_problem(body):
+        line, message = alias
+        raise InputError(f"{path}:{line + 2}: front matter: {message}")
     try:
-        data = yaml.load(match["body"] or "", Loader=_loader()) or {}
+        data = yaml.load(body, Loader=_loader()) or {}
     except yaml.YAMLError as exc:
         # where the problem starts (an unclosed bracket), else where YAML noticed it
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -89,10 +104,12 @@ class _Context:
 
 
 class _Reader:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, root: Path):
         self.path = path
+        self.root = root
         self.images = DocumentImages()
         self.blocks: list[Paragraph] = []
+        self.notes: list[ReadingNote] = []
         self.context = _Context()
         self.cell: tuple[int, int] | None = None  # inside a table cell: (row, column)
 
@@ -114,9 +131,20 @@ class _Reader:
             kind = Kind.QUOTE
         return {**fields, "kind": kind}
 
+    def refuse_link(self, line: int, url: str, what: str = "link") -> None:
+        self.notes.append(
+            ReadingNote(
+                line + 1,
+                "link-refused",
+                f"line {line + 1}: {what} to {shown(url)} made plain text ({why_refused(url)}; "
+                "only http, https and mailto addresses and #places in the document are kept)",
+            )
+        )
+
     def inline(self, token, line: int, kind: Kind, level: int = 0) -> None:
         text = InlineText()
-        images = []
+        images: list[tuple[str, Image]] = []
+        links: list[bool] = []  # open links: kept or made plain text
         for child in token.children or []:
             name = child.type
             if name in ("text", "text_special"):
@@ -125,14 +153,32 @@ class _Reader:
                 text.line_break()
             elif name == "code_inline":
                 text.span(SpanKind.CODE, child.content)
+            elif name == "link_open":
+                href = str(child.attrs.get("href", ""))
+                links.append(allowed(href))
+                if links[-1]:
+                    text.open(SpanKind.LINK, href)
+                else:
+                    self.refuse_link(line, href)
+            elif name == "link_close":
+                kept = links.pop() if links else False
+                if kept:
+                    text.close(SpanKind.LINK)
             elif name.endswith("_open") and name[:-5] in _INLINE_SPANS:
-                text.open(_INLINE_SPANS[name[:-5]], child.attrs.get("href"))
+                text.open(_INLINE_SPANS[name[:-5]])
             elif name.endswith("_close") and name[:-6] in _INLINE_SPANS:
                 text.close(_INLINE_SPANS[name[:-6]])
             elif name == "image":
                 alt = "".join(c.content for c in child.children or [] if c.type == "text")
                 src = str(child.attrs.get("src", ""))
-                images.append((alt, image_file(src, self.path, self.where(line), self.images)))
+                if not is_remote(src):
+                    where = self.where(line)
+                    images.append((alt, image_file(src, self.path, where, self.images, self.root)))
+                elif picture_allowed(src):
+                    images.append((alt, Image(src, "", "")))
+                else:  # its alt text stays, as text
+                    self.refuse_link(line, src, "picture")
+                    text.add(alt)
             elif name == "html_inline" and _BR.match(child.content):
                 text.line_break()
             # other inline HTML: the tag is left out, the text around it stays
@@ -186,7 +232,19 @@ class _Reader:
                 self.blocks.append(Paragraph(line, code, info=token.info.strip(), **fields))
             elif kind == "html_block":
                 html = token.content.rstrip("\n")
-                self.blocks.append(Paragraph(line, html, **self.container(Kind.HTML)))
+                if reason := active_html(html):  # shown, never run: as code in every edition
+                    fields = self.container(Kind.CODE)
+                    self.blocks.append(Paragraph(line, html, info="html", **fields))
+                    self.notes.append(
+                        ReadingNote(
+                            line + 1,
+                            "html-shown-as-code",
+                            f"line {line + 1}: HTML block with {reason}; shown as code in "
+                            "every edition, never as HTML",
+                        )
+                    )
+                else:
+                    self.blocks.append(Paragraph(line, html, **self.container(Kind.HTML)))
             elif kind == "hr":
                 self.blocks.append(Paragraph(line, "", **self.container(Kind.RULE)))
         return tuple(self.blocks)
@@ -198,18 +256,94 @@ def _plain(text: str) -> tuple[str, tuple]:
     return inline.result()
 
 
-def parse(text: str, path: Path) -> tuple[tuple[Paragraph, ...], dict[str, Any]]:
+def _flat_paragraphs(lines: list[str], first: int) -> list[tuple[int, str]]:
+    """(line, text) of paragraphs made of ``lines`` (the first at line ``first``), their
+    nesting markers removed: a marker or a blank line starts a new one."""
+    out: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = first
+    for number, raw in enumerate(lines, start=first):
+        marker = _CONTAINER_MARKS.match(raw)
+        text = raw[marker.end() :] if marker else raw
+        if (marker or not text.strip()) and current:
+            out.append((start, "\n".join(current)))
+            current = []
+        if text.strip():
+            if not current:
+                start = number
+            current.append(text.strip())
+    if current:
+        out.append((start, "\n".join(current)))
+    return out
+
+
+def _parser():
+    """markdown-it (CommonMark and tables) with two changes: every link address reaches the
+    reader, which judges it by ``links.allowed`` and says what it refused (markdown-it would
+    leave ``[x](javascript:...)`` as text, silently); and blocks nested deeper than its
+    ``maxNesting`` (20 levels: a quote 20 deep, a list 10 deep), which it drops with all
+    that follows in their container, are read as plain paragraphs at that depth, each
+    listed in ``env["flattened"]``."""
     from markdown_it import MarkdownIt
+    from markdown_it.parser_block import ParserBlock
 
+    class Parser(MarkdownIt):
+        def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+            return True
+
+    class Block(ParserBlock):
+        def tokenize(self, state, startLine: int, endLine: int) -> None:  # noqa: N803
+            if state.level < state.md.options.maxNesting:
+                return super().tokenize(state, startLine, endLine)
+            line = stop = state.skipEmptyLines(startLine)
+            while stop < endLine and (state.isEmpty(stop) or state.sCount[stop] >= state.blkIndent):
+                stop += 1
+            if line >= stop:
+                return super().tokenize(state, startLine, endLine)
+            text = state.getLines(line, stop, state.blkIndent, False)
+            for first, content in _flat_paragraphs(text.split("\n"), line):
+                state.push("paragraph_open", "p", 1).map = [first, first + 1]
+                inline = state.push("inline", "", 0)
+                inline.content, inline.map, inline.children = content, [first, first + 1], []
+                state.push("paragraph_close", "p", -1)
+                state.env.setdefault("flattened", []).append(first)
+            state.line = stop
+            return None
+
+    md = Parser("commonmark").enable("table")
+    block = Block()
+    block.ruler = md.block.ruler  # the preset's rules, as configured
+    md.block = block
+    return md
+
+
+def parse(
+    text: str, path: Path, root: Path | None = None
+) -> tuple[tuple[Paragraph, ...], dict[str, Any], tuple[ReadingNote, ...]]:
+    """The blocks, the front matter and what reading changed; pictures are read only from
+    inside ``root`` (default: the source's folder)."""
     meta, body = front_matter(text.replace("\r\n", "\n").replace("\r", "\n"), path)
-    tokens = MarkdownIt("commonmark").enable("table").parse(body)
-    return _Reader(path).read(tokens), meta
+    env: dict[str, Any] = {}
+    tokens = _parser().parse(body, env)
+    reader = _Reader(path, root if root is not None else path.parent)
+    blocks = reader.read(tokens)
+    flattened = [
+        ReadingNote(
+            line + 1,
+            "nesting-flattened",
+            f"line {line + 1}: quotes and lists nested deeper than 20 levels; read as a plain "
+            "paragraph at that depth",
+        )
+        for line in sorted(set(env.get("flattened", [])))
+    ]
+    notes = sorted([*reader.notes, *flattened], key=lambda n: n.line)
+    return blocks, meta, tuple(notes)
 
 
-def read(path: Path, data: bytes, name: str) -> Document:
+def read(path: Path, data: bytes, name: str, root: Path | None = None) -> Document:
     """A Markdown source's bytes as a Document (no segments yet)."""
     decoded = decode_source(path, data)
-    blocks, meta = parse(decoded.text.lstrip("\ufeff"), path)
+    blocks, meta, notes = parse(decoded.text.lstrip("\ufeff"), path, root)
     title = meta.get("title")
     return Document(
         name,
@@ -219,4 +353,5 @@ def read(path: Path, data: bytes, name: str) -> Document:
         title=str(title).strip() if title else None,
         date=_date(meta.get("date")) or file_date(path),
         cleaned=decoded.cleaned,
+        notes=notes,
     )

@@ -29,8 +29,9 @@ def paragraphs_of(text: str) -> tuple[Paragraph, ...]:
     return tuple(paragraphs)
 
 
-def read(path: Path, data: bytes, name: str) -> Document:
-    """A plain-text source's bytes as a Document (no segments yet)."""
+def read(path: Path, data: bytes, name: str, root: Path | None = None) -> Document:
+    """A plain-text source's bytes as a Document (no segments yet); it reads no other file, so
+    ``root`` (where other files may be read from) is unused."""
     decoded = decode_source(path, data)
     return Document(
         name,

@@ -2,15 +2,15 @@
 
 The package is read part by part (zip + lxml, following the relationships) rather than through
 python-docx, which refuses files whose core properties LibreOffice or an export wrote in a way it
-cannot parse, and whose table API misses rows and cells wrapped in content controls.
+cannot parse, and whose table API misses rows and cells wrapped in content controls. Parts are
+expanded with limits that hold whatever the zip's headers say (``util.zip_input``) and parsed by
+the one entity rule of ``util.xml_input``, as the Word sources are.
 """
 
 from __future__ import annotations
 
-import lzma
 import posixpath
 import zipfile
-import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -31,6 +31,8 @@ from bilingual.document.editions import (
 from bilingual.errors import InputError
 from bilingual.returns import ASK_FOR_DOCX, ReturnedFile, ReturnedRow
 from bilingual.returns.word_text import Reading, read_blocks, read_paragraph, w
+from bilingual.util.xml_input import parse
+from bilingual.util.zip_input import DAMAGED, BoundedZip
 from bilingual.writers.docx import (
     BASE_NAMESPACE,
     CUSTOM_PROPERTY,
@@ -39,23 +41,11 @@ from bilingual.writers.docx import (
 )
 
 MAX_PART_BYTES = 64 * 1024 * 1024  # an editors' table is a few MB at most; refuse zip bombs
+MAX_READ_BYTES = 256 * 1024 * 1024  # every part read, together
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODF_TEXT = b"application/vnd.oasis.opendocument.text"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOCUMENT_REL = "/officeDocument"
-# What reading a damaged member raises: a bad CRC or header, a corrupted deflate (zlib) or LZMA
-# stream, a compression method zipfile does not know, an encrypted member (RuntimeError).
-_DAMAGED = (
-    zipfile.BadZipFile,
-    OSError,
-    ValueError,
-    EOFError,
-    zlib.error,
-    lzma.LZMAError,
-    NotImplementedError,
-    RuntimeError,
-)
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 def _refuse_other_formats(path: Path, head: bytes) -> None:
@@ -93,17 +83,15 @@ class _Package:
             raise InputError(
                 f"{path}: not a readable DOCX ({exc}); save it again as .docx"
             ) from None
+        self.bounded = BoundedZip(self.zip, str(path), MAX_READ_BYTES, advice="refused")
 
     def read(self, name: str) -> bytes | None:
         name = name.lstrip("/")
         if name not in self.names:
             return None
-        info = self.zip.getinfo(name)
-        if info.file_size > MAX_PART_BYTES:
-            raise InputError(f"{self.path}: part {name} is {info.file_size} bytes; refused")
         try:
-            return self.zip.read(name)
-        except _DAMAGED as exc:
+            return self.bounded.read(name, MAX_PART_BYTES)
+        except DAMAGED as exc:
             raise InputError(f"{self.path}: damaged DOCX ({exc}); save it again") from None
 
     def xml(self, name: str) -> etree._Element | None:
@@ -111,10 +99,8 @@ class _Package:
         name = name.lstrip("/")
         if name not in self._parsed:
             data = self.read(name)
-            try:
-                self._parsed[name] = None if data is None else etree.fromstring(data, _PARSER)
-            except etree.XMLSyntaxError:
-                self._parsed[name] = None
+            where = f"{self.path}: {name}"
+            self._parsed[name] = None if data is None else parse(data, where, "save it again")
         return self._parsed[name]
 
     def targets(self, source: str, kind: str) -> list[str]:

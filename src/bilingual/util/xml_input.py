@@ -1,8 +1,16 @@
 """XML from other tools (XLIFF, TMX, TBX): streamed, hardened, and read as plain text.
 
-Files are parsed with lxml's ``iterparse`` (so a TMX of 100,000 units is never held whole),
-without loading DTDs, resolving entities or touching the network; a file that is not XML gets one
-line naming the file, the line and what to do.
+Files are parsed with lxml's ``iterparse`` (so a TMX of 100,000 units is never held whole), never
+loading a DTD or touching the network; a file that is not XML gets one line naming the file, the
+line and what to do.
+
+Entities, one rule for every XML bilingual reads (XLIFF, TMX, TBX here; the parts of Word files
+through ``parse``): character references and XML's five predefined entities are text; an entity
+the file declares itself (its internal DTD subset) is expanded, as XML defines, within libxml2's
+limits (expansion at most a few times the file's own size, no loops, so no "billion laughs");
+anything else (an entity declared in an external DTD or file, or never declared, such as
+``&nbsp;`` from HTML) is refused with the file and line, never dropped or kept as ``&name;``.
+Elements nest at most 256 deep.
 
 Inline markup is read by one rule for every format. The project's text is plain, so:
 - wrappers around text (XLIFF ``g``/``pc``/``mrk``, TMX ``hi``) keep their text;
@@ -16,36 +24,97 @@ Inline markup is read by one rule for every format. The project's text is plain,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from bilingual.errors import InputError
 
+_ENTITY_NOT_DECLARED = {
+    etree.ErrorTypes.ERR_UNDECLARED_ENTITY,
+    etree.ErrorTypes.WAR_UNDECLARED_ENTITY,
+    etree.ErrorTypes.ERR_ENTITY_IS_EXTERNAL,
+    etree.ErrorTypes.ERR_ENTITY_IS_PARAMETER,
+    etree.ErrorTypes.ERR_UNPARSED_ENTITY,
+}
+_ENTITY_NAME = re.compile(r"Entity '([^']*)'")
+# resolve_entities="internal": the file's own declarations only, never a file or URL
+_OPTIONS: dict[str, Any] = {
+    "resolve_entities": "internal",
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
+def refusal(exc: etree.XMLSyntaxError, where: str, advice: str) -> InputError:
+    """The one line for an XML error of ``where`` (a file, or "FILE: part"), by the rule above."""
+    code = getattr(exc, "code", None)  # libxml2's error number (not in lxml's stubs)
+    return _refusal(code, (exc.msg or "").split(", line")[0], exc.lineno, where, advice)
+
+
+def _refusal(
+    code: int | None, message: str, line: int | None, where: str, advice: str
+) -> InputError:
+    at = f"{where}:{line}" if line else where
+    if code in _ENTITY_NOT_DECLARED:
+        name = _ENTITY_NAME.search(message)
+        entity = f"&{name[1]};" if name else "an entity"
+        return InputError(
+            f"{at}: {entity} is not declared in the file (only XML's own entities and those "
+            "the file declares are read; external ones never are); write the character itself "
+            "or a character reference such as &#160;, or export the file again"
+        )
+    if code == etree.ErrorTypes.ERR_ENTITY_LOOP or "amplification" in message:
+        return InputError(
+            f"{at}: its entities expand to far more text than the file holds (an entity "
+            "bomb?); refused"
+        )
+    if "depth" in message.lower():
+        return InputError(f"{at}: elements nested more than 256 deep; refused")
+    return InputError(f"{at}: not XML ({message}); {advice}")
+
 
 def stream(
     path: Path, advice: str, events: tuple[str, ...] = ("end",)
 ) -> Iterator[tuple[str, etree._Element]]:
-    """(event, element) pairs of ``path``; InputError naming the line if it is not XML."""
+    """(event, element) pairs of ``path``; InputError naming the line if it is not XML.
+
+    libxml2 reports an entity it cannot expand in a file that names an external DTD as a
+    warning and goes on without its text, raising only at the end of the file. Every reader
+    uses a file only once it is read whole, so that is in time; the log is also looked at every
+    64 events (more often costs more than the parse), so a large file stops soon after."""
     try:
-        parser = etree.iterparse(
-            str(path),
-            events=events,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
-        yield from parser
+        parser = etree.iterparse(str(path), events=events, **_OPTIONS)
+        for count, item in enumerate(parser):
+            if not count % 64 and parser.error_log:
+                for entry in parser.error_log:
+                    if entry.type in _ENTITY_NOT_DECLARED:
+                        raise _refusal(entry.type, entry.message, entry.line, str(path), advice)
+            yield item
     except etree.XMLSyntaxError as exc:
-        line = f":{exc.lineno}" if exc.lineno else ""
-        message = (exc.msg or "").split(", line")[0]
-        raise InputError(f"{path}{line}: not XML ({message}); {advice}") from None
+        raise refusal(exc, str(path), advice) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def parse(data: bytes, where: str, advice: str) -> etree._Element:
+    """A whole document (a part of a Word file, an SVG) by the same rule; ``where`` names it."""
+    try:
+        return etree.fromstring(data, etree.XMLParser(**_OPTIONS))
+    except etree.XMLSyntaxError as exc:
+        raise refusal(exc, where, advice) from None
+
+
+def declares_dtd(root: etree._Element) -> bool:
+    """Whether the document of ``root`` has a DOCTYPE (its entities are expanded in the tree)."""
+    return bool(getattr(root.getroottree().docinfo, "doctype", ""))
 
 
 def release(element: etree._Element) -> None:

@@ -128,7 +128,7 @@ def build_epub(document: Document, edition: Edition) -> bytes:
             )
         )
     chapter = epub.EpubHtml(title=chinese_title, file_name=CHAPTER, lang=lang)
-    # A relative link (another Markdown file, a bookmark) has no target inside the book.
+    # Only addresses outside the book: a #place of the source names no element of the chapter.
     article = article_html(document, edition, lambda i: paths[i.file_name], links=absolute)
     chapter.content = f"<html><body><article>{article}</article></body></html>"
     chapter.add_item(style)

@@ -16,6 +16,7 @@ from html import escape
 
 from bilingual.document import Document, Image, Kind, Paragraph, Span, SpanKind
 from bilingual.document.editions import Edition
+from bilingual.document.links import allowed, picture_allowed, scheme
 from bilingual.writers.blocks import (
     Container,
     Piece,
@@ -30,7 +31,6 @@ from bilingual.writers.blocks import (
 
 ImageSource = Callable[[Image], str]
 LinkFilter = Callable[[str], bool]
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")
 _COMMENTS = re.compile(r"(?:\s*<!--.*?-->\s*)+", re.DOTALL)
 
 
@@ -52,13 +52,18 @@ def _close_tag(span: Span) -> str:
 
 
 def absolute(url: str) -> bool:
-    """A link that leads somewhere outside the page (``https:``, ``mailto:``)."""
-    return bool(_SCHEME.match(url))
+    """A link the rule keeps that leads outside the page (``https:``, ``mailto:``)."""
+    return allowed(url) and scheme(url) is not None
 
 
-def inline_html(text: str, spans: tuple[Span, ...], links: LinkFilter = bool) -> str:
-    """``text`` with its spans as HTML; links that ``links`` refuses are left as text."""
-    kept = tuple(s for s in spans if s.kind is not SpanKind.LINK or links(s.url or ""))
+def inline_html(text: str, spans: tuple[Span, ...], links: LinkFilter = allowed) -> str:
+    """``text`` with its spans as HTML; links that ``links`` refuses are left as text (whatever
+    ``links`` says, only what ``document.links.allowed`` keeps is ever a link)."""
+    kept = tuple(
+        s
+        for s in spans
+        if s.kind is not SpanKind.LINK or (allowed(s.url or "") and links(s.url or ""))
+    )
     return render_inline(
         text, kept, lambda s, e: escape(text[s:e], quote=False), _open_tag, _close_tag
     )
@@ -92,7 +97,7 @@ def block_html(
     paragraph: Paragraph,
     edition: Edition,
     image_source: ImageSource,
-    links: LinkFilter = bool,
+    links: LinkFilter = allowed,
     ident: str | None = None,
 ) -> str:
     """One block's HTML; ``ident`` is its ``id`` (default: ``anchor(paragraph)``)."""
@@ -113,9 +118,11 @@ def block_html(
     if kind is Kind.IMAGE and paragraph.image is not None:
         image = paragraph.image
         alt = escape(joined(chinese_pieces(paragraph, edition), "")[0], quote=True)
-        if image.remote:
+        if image.remote and picture_allowed(image.src):
             href = escape(image.src, quote=True)
             picture = f'<a class="remote-image" href="{href}">{href}</a>'
+        elif image.remote:
+            picture = f'<span class="remote-image">{escape(image.src, quote=False)}</span>'
         else:
             source = escape(image_source(image), quote=True)
             picture = f'<img src="{source}" alt="{alt}"/>'
@@ -174,7 +181,7 @@ def _close(container: Container) -> str:
 
 
 def article_html(
-    document: Document, edition: Edition, image_source: ImageSource, links: LinkFilter = bool
+    document: Document, edition: Edition, image_source: ImageSource, links: LinkFilter = allowed
 ) -> str:
     """The article's blocks, nested in their quotes and lists; ``links`` says which link
     addresses to keep (the others' text stays, unlinked)."""

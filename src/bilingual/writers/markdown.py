@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from bilingual.document import Document, Image, Kind, Paragraph, Span, SpanKind
 from bilingual.document.editions import Edition
+from bilingual.document.links import allowed, normalized, picture_allowed
 from bilingual.writers import WriteOptions, assets_folder
 from bilingual.writers.blocks import (
     chinese_pieces,
@@ -72,7 +73,8 @@ _DELIMITERS = {SpanKind.EMPHASIS: ("*", "em"), SpanKind.STRONG: ("**", "strong")
 
 
 def inline(text: str, spans: tuple[Span, ...]) -> str:
-    """``text`` with its formatting as Markdown."""
+    """``text`` with its formatting as Markdown (links only where ``links.allowed`` says)."""
+    spans = tuple(s for s in spans if s.kind is not SpanKind.LINK or allowed(s.url or ""))
     edges = [e for s in spans for e in (s.start, s.end)]
     html: set[Span] = set()
     for span in spans:
@@ -115,14 +117,15 @@ def _code_fence(code: str) -> tuple[str, str]:
 
 
 def _url(url: str) -> str:
+    url = normalized(url).replace("\\", "%5C")  # a backslash would escape the closing ">"
     if re.search(r"[\s()<>]", url):
-        return "<" + url.replace("<", "%3C").replace(">", "%3E").replace("\n", "") + ">"
+        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
     return url
 
 
 def image_reference(document: Document, image: Image) -> str:
     if image.remote:
-        return _url(image.src)
+        return _url(image.src) if picture_allowed(image.src) else "#"
     return quote(f"{assets_folder(document)}/{image.file_name}")
 
 

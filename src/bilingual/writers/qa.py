@@ -26,8 +26,22 @@ def qa_items(document: Document) -> list[dict]:
 
 
 def reading_items(document: Document) -> list[dict]:
-    """Characters removed when the source was read, by line (no segment holds them any more)."""
-    return [
+    """What reading the source changed, by line: characters removed (no segment holds them any
+    more), links made plain text, nesting flattened."""
+    notes = [
+        {
+            "id": None,
+            "line": n.line,
+            "column": None,
+            "check": n.check,
+            "severity": n.severity.value,
+            "message": n.message,
+            "source": None,
+            "english": None,
+        }
+        for n in document.notes
+    ]
+    return notes + [
         {
             "id": None,
             "line": c.line,
