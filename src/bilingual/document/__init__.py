@@ -161,7 +161,7 @@ class Paragraph:
     segments: tuple[Segment, ...] = ()
     replacements: tuple[Replacement, ...] = ()
     kind: Kind = Kind.PARAGRAPH
-    level: int = 0  # heading level, 1-6
+    level: int = 0  # heading level, 1-6; 0: the document's title (Word's Title style)
     depth: int = 0  # list nesting: 0 outside lists, 1 in a top-level list item, ...
     ordered: bool = False  # list items: numbered or bulleted
     number: int = 0  # ordered list items: the item's number
@@ -190,6 +190,7 @@ class Document:
     traditional_config: str | None = None
     cleaned: tuple[Cleaned, ...] = ()  # characters no output can hold, removed when read
     title: str | None = None  # from the source's metadata (front matter, DOCX properties)
+    author: str | None = None  # from the source's metadata (front matter, DOCX core creator)
     traditional_title: str | None = None  # ``title`` in Traditional Chinese
     date: str | None = None  # YYYY-MM-DD: the metadata's date, else the file's
 
