@@ -227,6 +227,8 @@ def test_a_link_the_english_could_not_take_is_shown_after_the_sentence(browser, 
         link = sentence.locator("a.unplaced")
         assert link.is_visible() and link.get_attribute("href") == "https://example.com/embodied"
         assert "example.com" in link.inner_text() and link.get_attribute("title") == "具身智能"
+        arrow = link.evaluate("a => getComputedStyle(a, '::before').content")
+        assert arrow == '"\u2197\u00a0"'  # an arrow, not a garbled escape
     finally:
         opened.close()
     qa = json.loads((published.dist / "structured.qa.json").read_text(encoding="utf-8"))

@@ -51,7 +51,7 @@ figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 figcaption.pair { font-size: .9em; color: var(--muted); }
 a { color: var(--accent); overflow-wrap: anywhere; }
 a.unplaced { font-size: .8em; white-space: nowrap; }
-a.unplaced::before { content: "\2197\00a0"; }
+a.unplaced::before { content: "\\2197\\00a0"; }
 .table { overflow-x: auto; margin: 1rem 0; max-width: 100%; }
 table { border-collapse: collapse; width: 100%; font-size: .95em; }
 th, td { border: 1px solid var(--rule); padding: .3rem .6rem; vertical-align: top;
@@ -85,6 +85,7 @@ footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
 }
 @media screen and (max-width: 48rem) {
   body { padding: 0 1rem 3rem; font-size: 16px; }
+  .controls label { padding: .1rem .7rem; }
   .pair { grid-template-columns: 1fr; }
   .pair > [lang="en"] { margin-top: 0; }
 }

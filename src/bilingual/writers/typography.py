@@ -53,13 +53,17 @@ def font_css() -> str:
     ]
     rules.append(f'[lang="en"] {{ font-family: {stack(LATIN)}; }}')
     rules.append(f"code, pre, kbd {{ font-family: {stack(MONO, 'monospace')}; }}")
+    # list markers alike beside both languages (a CJK face's bullet is a full-width glyph)
+    rules.append(f"li > .pair:first-child > *::before {{ font-family: {stack(LATIN)}; }}")
     return "\n".join(rules)
 
 
 def heading_css() -> str:
     """Heading sizes: each level's Chinese and, one step smaller, its English; a document's
     title (Word's Title style, a front matter title) a step above Heading 1."""
+    levels = ", ".join(f".pair > h{n}[lang]" for n in range(1, 7))
     rules = [
+        f"{levels} {{ line-height: 1.3; }}",  # over the languages' text leading
         f".pair.title > h1 {{ font-size: {TITLE_SIZE}em; }}",
         f'.pair.title > h1[lang="en"] {{ font-size: {SCALE[0]}em; }}',
     ]
