@@ -89,10 +89,10 @@ footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
   .pair { grid-template-columns: 1fr; }
   .pair > [lang="en"] { margin-top: 0; }
 }
-@page { size: A4; margin: 18mm 16mm 20mm;
+@page { margin: 18mm 16mm 20mm;
   @bottom-center { content: counter(page) " / " counter(pages); font-size: 8.5pt; } }
 @media print {
-  /* both languages whatever the screen showed, side by side */
+  /* both languages whatever the screen showed, side by side, on the printer's paper */
   .controls, .view { display: none; }
   :root { --fg: #000; --bg: #fff; --muted: #333; --accent: #000; }
   body { max-width: none; padding: 0; font-size: 10pt; }

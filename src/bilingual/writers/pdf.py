@@ -21,8 +21,9 @@ package to install (exit 3).
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
@@ -110,11 +111,18 @@ def _data_uri(image) -> str:
     return f"data:{image.media_type};base64,{base64.b64encode(image.data).decode('ascii')}"
 
 
-def _html(body: str, lang: str, css: str) -> str:
+def _html(body: str, lang: str, css: str, title: str = "", author: str | None = None) -> str:
+    """A page for WeasyPrint; its title and author become the PDF's."""
+    meta = f'<meta name="author" content="{escape(author, quote=True)}"/>' if author else ""
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"/>'
-        f"<style>{css}</style></head><body>{body}</body></html>"
+        f"<title>{escape(title)}</title>{meta}<style>{css}</style></head>"
+        f"<body>{body}</body></html>"
     )
+
+
+def _title(chinese: str, english: str) -> str:
+    return f"{chinese} · {english}" if english else chinese
 
 
 def _title_page(chinese: str, english: str, author: str | None, lang: str) -> str:
@@ -183,12 +191,38 @@ class Facing:
 
     def __init__(self, document: Document, edition: Edition, options: WriteOptions):
         self.document, self.edition = document, edition
-        self.paragraphs = [p for p in document.paragraphs if shown(p)]
-        self.ids = block_ids(self.paragraphs)
-        self.units = _units(self.paragraphs)
+        self._blocks([p for p in document.paragraphs if shown(p)])
         self.chinese, self.english = titles(document, edition)
         self.page_css = _page_css("facing", options.paper, self.chinese, self.english)
         self.css = "\n".join([font_css(), heading_css(), BLOCKS_CSS, BOOK_CSS])
+
+    def _blocks(self, paragraphs: list[Paragraph]) -> None:
+        self.paragraphs = paragraphs
+        self.ids = block_ids(paragraphs)
+        self.units = _units(paragraphs)
+
+    def split_long(self, heights: Sequence[tuple[float, float]], budget: float) -> bool:
+        """Paragraphs taller than a page cut between sentences into parts that fit one (both
+        languages of a part still face each other); whether any was cut."""
+        out: list[Paragraph] = []
+        cut = False
+        for unit, height in zip(self.units, heights, strict=True):
+            blocks = [self.paragraphs[n] for n in unit.blocks]
+            block = blocks[0]
+            if (
+                max(height) <= budget
+                or len(blocks) > 1
+                or block.cell is not None
+                or block.kind not in (Kind.PARAGRAPH, Kind.QUOTE, Kind.LIST_ITEM)
+                or len(block.segments) < 2
+            ):
+                out += blocks
+                continue
+            cut = True
+            out += _parts(block, math.ceil(max(height) / (budget * 0.8)))
+        if cut:
+            self._blocks(out)
+        return cut
 
     def _side(self, blocks: Sequence[int], side: str, ident: str) -> str:
         html = blocks_html(
@@ -301,7 +335,27 @@ class Facing:
             body.append(self._side(blocks, "recto", f"recto-{n}"))
         body.append(glossary_html(self.document, self.edition))
         css = "\n".join([self.css, self.page_css, self.alignment_css(heights)])
-        return _html("".join(body), self.edition.code, css)
+        title = _title(self.chinese, self.english)
+        return _html("".join(body), self.edition.code, css, title, self.document.author)
+
+
+def _parts(block: Paragraph, count: int) -> list[Paragraph]:
+    """``block`` cut between sentences into ``count`` parts of about equal length (the longer
+    language's); the parts after the first continue a list item rather than start one."""
+    weights = [max(len(s.english or ""), 2 * len(s.text)) for s in block.segments]
+    target = sum(weights) / count
+    parts: list[list] = [[]]
+    load = 0.0
+    for segment, weight in zip(block.segments, weights, strict=True):
+        if parts[-1] and load + weight / 2 > target and len(parts) < count:
+            parts.append([])
+            load = 0.0
+        parts[-1].append(segment)
+        load += weight
+    out = [replace(block, segments=tuple(parts[0]))]
+    follow = Kind.PARAGRAPH if block.kind is Kind.LIST_ITEM else block.kind
+    out += [replace(block, segments=tuple(p), kind=follow) for p in parts[1:]]
+    return out
 
 
 def _overrun(pages, spreads: int) -> set[int]:
@@ -322,12 +376,14 @@ def render_facing(document: Document, edition: Edition, options: WriteOptions) -
     html_class = _weasyprint()
     book = Facing(document, edition, options)
     heights = book.measure(html_class)
-    text_height = TEXT_HEIGHT / 25.4 * 96  # in CSS px
-    budget = text_height
+    budget = TEXT_HEIGHT / 25.4 * 96  # in CSS px
+    if book.split_long(heights, budget):
+        heights = book.measure(html_class)
     for _ in range(4):
         spreads = book.spreads(heights, budget)
         rendered = html_class(string=book.html(spreads, heights)).render()
-        if not _overrun(rendered.pages, len(spreads)):
+        late = _overrun(rendered.pages, len(spreads))
+        if all(len(spreads[n]) == 1 for n in late):  # none, or a block taller than a page
             break
         budget *= 0.9  # measured and laid-out heights differ a little at page tops
     return rendered.write_pdf()
@@ -355,7 +411,8 @@ def render_columns(document: Document, edition: Edition, options: WriteOptions) 
             glossary_html(document, edition),
         ]
     )
-    return html_class(string=_html(body, edition.code, css)).write_pdf()
+    page = _html(body, edition.code, css, _title(chinese, english), document.author)
+    return html_class(string=page).write_pdf()
 
 
 def _weasyprint():
