@@ -329,7 +329,7 @@ def test_epub_cover_is_drawn_from_the_title_and_calibre_shows_it(sample, tmp_pat
     path = sample.dist / f"{SAMPLE}.zh-Hant_en.epub"
     with zipfile.ZipFile(path) as book:
         opf = book.read("EPUB/content.opf").decode()
-        data = book.read("EPUB/images/cover.png")
+        data = book.read("EPUB/cover.png")
     assert 'properties="cover-image"' in opf
     cover = tmp_path / "cover.png"
     cover.write_bytes(data)

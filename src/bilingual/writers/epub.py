@@ -147,13 +147,13 @@ def build_epub(document: Document, edition: Edition) -> bytes:
             f"machine translation: {document.model.name} {document.model.version}",
         )
     art = cover(chinese_title, english_title, document.author, lang)
-    book.set_cover(f"images/cover{art.suffix}", art.data, create_page=False)
+    book.set_cover(f"cover{art.suffix}", art.data, create_page=False)
     book.get_item_with_id("cover-img").media_type = art.media_type
     cover_page = epub.EpubHtml(uid="cover", title=CONTENTS["cover"], file_name="cover.xhtml")
     cover_page.lang = lang
     alt = escape(_label(chinese_title, english_title), quote=True)
     cover_page.content = (
-        f'<html><body><div class="cover"><img src="images/cover{art.suffix}" alt="{alt}"/>'
+        f'<html><body><div class="cover"><img src="cover{art.suffix}" alt="{alt}"/>'
         "</div></body></html>"
     )
     book.add_item(cover_page)

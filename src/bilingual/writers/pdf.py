@@ -224,6 +224,9 @@ class Facing:
             self._blocks(out)
         return cut
 
+    def _continues_cell(self, n: int) -> bool:
+        return n > 0 and same_cell(self.paragraphs[n - 1], self.paragraphs[n])
+
     def _side(self, blocks: Sequence[int], side: str, ident: str) -> str:
         html = blocks_html(
             [self.paragraphs[n] for n in blocks],
@@ -319,10 +322,13 @@ class Facing:
             if abs(zh - en) < 0.5:
                 continue
             side, prefix = (".verso", "") if zh < en else (".recto", "en-")
+            # a row's cells each grow by the difference (the row with them); a cell's picture
+            # shares its cell, so only the cell's first block is padded
             targets = [
                 f'{side} [id="{prefix}{self.ids[n]}"]'
                 for n in unit.blocks
-                if self.paragraphs[n].cell is not None or n == unit.blocks[-1]
+                if (self.paragraphs[n].cell is not None and not self._continues_cell(n))
+                or (self.paragraphs[n].cell is None and n == unit.blocks[-1])
             ]
             rules.append(f"{', '.join(targets)} {{ padding-bottom: {abs(zh - en):.2f}px; }}")
         return "\n".join(rules)
