@@ -138,6 +138,35 @@ def published(tmp_path_factory, installed_packages) -> Project:
     return project
 
 
+CHROMIUM = Path("/usr/lib/chromium/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (.ci/install-clients installs it)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory, installed_packages) -> Project:
+    """The README's sample article (docs/sample) with the English an editor typed into its
+    translation memory: real English, for what only real English shows (line lengths, the
+    print edition's pages), built into the readers' editions and the PDF."""
+    from sources import sample_project
+
+    project = new_project(tmp_path_factory.mktemp("sample"), installed_packages)
+    sample_project(project.root)
+    result = project.run("build", "--outputs", "html,epub,pdf,qa")
+    assert result.code == 0, result.err
+    return project
+
+
 @pytest.fixture
 def bare_project(tmp_path) -> Project:
     """The repository's seeds and glossary, with no model installed."""

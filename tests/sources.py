@@ -153,6 +153,7 @@ def write_docx(folder: Path, name: str = "worded") -> Path:
     from docx.shared import Cm
 
     document = docx.Document()
+    document.core_properties.author = "周编辑"  # Word's File > Info > Author (dc:creator)
     code = document.styles.add_style("Code", WD_STYLE_TYPE.PARAGRAPH)
     code.base_style = document.styles["Normal"]
     code.font.name = "Courier New"
@@ -206,3 +207,21 @@ def resave_with_libreoffice(source: Path, folder: Path, name: str) -> Path:
     target = folder / f"{name}.docx"
     (out / source.name).replace(target)
     return target
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "docs" / "sample"
+
+
+def sample_project(root: Path) -> None:
+    """The README's sample in a project folder: its article as the only source, the English
+    typed for it as the translation memory, the repository's glossary."""
+    seeds = root / "seeds"
+    if seeds.exists():
+        shutil.rmtree(seeds)
+    seeds.mkdir(parents=True)
+    shutil.copy(SAMPLE / "robots-on-the-line.md", seeds)
+    (root / "tm").mkdir(exist_ok=True)
+    shutil.copy(SAMPLE / "memory.jsonl", root / "tm" / "memory.jsonl")
+    glossary = SAMPLE.parent.parent / "glossary"
+    if not (root / "glossary").exists():
+        shutil.copytree(glossary, root / "glossary")

@@ -165,7 +165,9 @@ def test_markdown_edition_has_the_source_structure_and_formatting(article):
     markdown = render_markdown(article, SIMPLIFIED)
     tokens = MarkdownIt("commonmark").parse(markdown)
     kinds = [t.type for t in tokens]
-    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h1", "h2", "h2"]
+    # the front matter's title (a title block), the article's Heading 1, its Heading 2
+    headings = [t.tag for t in tokens if t.type == "heading_open"]
+    assert headings == ["h1", "h1", "h1", "h1", "h2", "h2"]
     assert kinds.count("bullet_list_open") == 1 and kinds.count("ordered_list_open") == 2
     lists = [t for t in tokens if t.type == "ordered_list_open"]
     assert [t.attrs.get("start", 1) for t in lists] == [1, 3]

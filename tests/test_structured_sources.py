@@ -30,6 +30,10 @@ def test_markdown_blocks_spans_and_ids_by_source_line(tmp_path):
     assert (document.title, document.date) == ("具身智能周报", "2024-03-01")
     read = blocks(tmp_path / "structured.md")
     by_line = {b.index + 1: b for b in read if b.kind is not Kind.IMAGE}
+    # the front matter's title is the document's title block, translated, at its line
+    title = by_line[2]
+    assert (title.kind, title.level, title.text) == (Kind.HEADING, 0, "具身智能周报")
+    assert title.segments[0].id == "p002.s01" and read[0] is title
     heading = by_line[5]
     assert (heading.kind, heading.level, heading.text) == (Kind.HEADING, 1, "具身智能的新进展")
     assert heading.segments[0].id == "p005.s01"  # the line it is on, front matter counted
@@ -73,6 +77,23 @@ def test_markdown_blocks_spans_and_ids_by_source_line(tmp_path):
     assert all(b.kind is Kind.TABLE_CELL for b in read if b.cell)
 
 
+def test_front_matter_author_and_a_title_a_heading_already_says(tmp_path):
+    source = tmp_path / "a.md"
+    source.write_text(
+        "---\ntitle: 标题\nauthor: [林晓, 周编辑]\n---\n# 标题\n\n正文。\n", encoding="utf-8"
+    )
+    document = read_source(source)
+    assert document.author == "林晓, 周编辑"
+    assert [(b.kind, b.level, b.text) for b in document.paragraphs] == [
+        (Kind.HEADING, 1, "标题"),  # not a second title block
+        (Kind.PARAGRAPH, 0, "正文。"),
+    ]
+
+
+def test_word_core_author_is_the_documents_author(tmp_path):
+    assert read_source(write_docx(tmp_path)).author == "周编辑"
+
+
 def test_a_picture_inside_a_line_of_text_numbers_its_alt_text_on(tmp_path):
     write_markdown(tmp_path)
     (tmp_path / "inline.md").write_text("看这里：![小图](images/chart.png)好。\n", encoding="utf-8")
@@ -85,7 +106,7 @@ def test_word_styles_runs_links_and_pictures(tmp_path):
     read = blocks(write_docx(tmp_path))
     kinds = [(b.index + 1, b.kind.value, b.level, b.depth, b.ordered, b.number) for b in read]
     assert kinds == [
-        (1, "heading", 1, 0, False, 0),
+        (1, "heading", 0, 0, False, 0),  # Word's Title: the document's title, not a Heading 1
         (2, "paragraph", 0, 0, False, 0),
         (3, "heading", 2, 0, False, 0),
         (4, "list-item", 0, 1, False, 1),
@@ -366,4 +387,5 @@ def test_segment_command_shows_structured_ids(project: Project):
     result = project.run("segment", "seeds/structured.md", "--json")
     assert result.code == 0, result.err
     ids = [s["id"] for s in json.loads(result.out)["segments"]]
-    assert ids[:3] == ["p005.s01", "p007.s01", "p007.s02"] and len(ids) == len(set(ids))
+    assert ids[:4] == ["p002.s01", "p005.s01", "p007.s01", "p007.s02"]  # the title: line 2
+    assert len(ids) == len(set(ids))

@@ -9,7 +9,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_QA = 1  # QA problems, only under --strict
 EXIT_INPUT = 2  # bad input or usage: sources, glossary, config, DOCX to import
-EXIT_NO_MODEL = 3  # no usable zh->en model, or a model file refused
+EXIT_NO_MODEL = 3  # no usable zh->en model, or a model file refused; no PDF renderer
 EXIT_ENVIRONMENT = 4  # cannot write outputs, disk full, another build holds the lock
 EXIT_BUG = 70  # an internal error: a bug to report (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130
@@ -29,6 +29,13 @@ class InputError(BilingualError):
 
 class ModelError(BilingualError):
     """No usable zh->en model, or a model package refused."""
+
+    exit_code = EXIT_NO_MODEL
+
+
+class MissingRenderer(BilingualError):
+    """The print edition's renderer cannot run here (WeasyPrint without its system libraries):
+    the other outputs are written, and the message names the package to install."""
 
     exit_code = EXIT_NO_MODEL
 

@@ -32,7 +32,14 @@ def build_arguments(parser: argparse.ArgumentParser) -> None:
         type=names,
         help="what to write, comma-separated (default: every format: docx,md,qa,...)",
     )
-    parser.add_argument("--paper", choices=["a4", "letter"], help="DOCX paper size (default: a4)")
+    parser.add_argument(
+        "--paper", choices=["a4", "letter"], help="DOCX (and two-column PDF) paper (default: a4)"
+    )
+    parser.add_argument(
+        "--pdf-layout",
+        choices=["facing", "columns"],
+        help="the print edition (pdf output): facing A5 pages (default) or two columns",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON report")
     parser.add_argument("--strict", action="store_true", help="exit 1 when QA has warnings")
 
@@ -51,6 +58,7 @@ def run_build(args: argparse.Namespace) -> int:
         "traditional",
         "outputs",
         "paper",
+        "pdf_layout",
         *SPEED_FLAGS,
     )
     report = build(settings, Progress(quiet=args.quiet or args.json))

@@ -164,7 +164,7 @@ class Paragraph:
     segments: tuple[Segment, ...] = ()
     replacements: tuple[Replacement, ...] = ()
     kind: Kind = Kind.PARAGRAPH
-    level: int = 0  # heading level, 1-6
+    level: int = 0  # heading level, 1-6; 0: the document's title (Word's Title style)
     depth: int = 0  # list nesting: 0 outside lists, 1 in a top-level list item, ...
     ordered: bool = False  # list items: numbered or bulleted
     number: int = 0  # ordered list items: the item's number
@@ -205,6 +205,7 @@ class Document:
     cleaned: tuple[Cleaned, ...] = ()  # characters no output can hold, removed when read
     notes: tuple[ReadingNote, ...] = ()  # what else reading changed (links, nesting), by line
     title: str | None = None  # from the source's metadata (front matter, DOCX properties)
+    author: str | None = None  # from the source's metadata (front matter, DOCX core creator)
     traditional_title: str | None = None  # ``title`` in Traditional Chinese
     date: str | None = None  # YYYY-MM-DD: the metadata's date, else the file's
 

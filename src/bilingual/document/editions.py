@@ -187,17 +187,23 @@ def identity_of(name: str, edition: Edition, opencc: str | None, rows: Sequence[
 
 
 def titles(document: Document, edition: Edition) -> tuple[str, str]:
-    """The document's (Chinese, English) title, for every edition: its metadata's title (front
-    matter, Word's properties; no English), else its first heading's, else the file name."""
-    if document.title:
-        return (document.traditional_title if edition.traditional else None) or document.title, ""
-    heading = next((p for p in document.paragraphs if p.kind is Kind.HEADING and p.segments), None)
-    if heading is None:
+    """The document's (Chinese, English) title, for every edition: the title the reader sees,
+    in both languages: its title block (Word's Title paragraph, a front matter title), else the
+    heading that says its metadata's title (Word's properties), else its first heading; the
+    metadata's title alone (no English) only when it has no heading, else the file name."""
+    headings = [p for p in document.paragraphs if p.kind is Kind.HEADING and p.segments]
+    block = next((p for p in headings if p.level == 0), None)
+    block = block or next((p for p in headings if p.text == document.title), None)
+    block = block or (headings[0] if headings else None)
+    if block is None:
+        if document.title:
+            chinese = (document.traditional_title if edition.traditional else None) or ""
+            return chinese or document.title, ""
         return document.name, ""
     chinese = "".join(
-        (s.traditional if edition.traditional else s.source) or "" for s in heading.segments
+        (s.traditional if edition.traditional else s.source) or "" for s in block.segments
     )
-    english = " ".join(e for s in heading.segments if (e := (s.english or "").strip()))
+    english = " ".join(e for s in block.segments if (e := (s.english or "").strip()))
     return chinese.strip(), english
 
 

@@ -22,7 +22,7 @@ from bilingual.document.editions import EDITIONS, edition_table
 from bilingual.engines import config as engine_config
 from bilingual.engines import packages as argos_models
 from bilingual.engines.config import EngineConfig
-from bilingual.errors import EnvironmentProblem, InputError, ManyErrors
+from bilingual.errors import EnvironmentProblem, InputError, ManyErrors, MissingRenderer
 from bilingual.glossary.terms import Glossary
 from bilingual.glossary.words import VariantWords
 from bilingual.glossary.yaml_files import load_glossary
@@ -269,6 +269,10 @@ class StagedOutputs:
         self.dist, self.outputs, self.options, self.store = dist, outputs, options, store
         self.pending: list[tuple[Path, Path]] = []  # (temporary, target)
         self.interrupted = False  # Ctrl-C came while the finished outputs were renamed
+        # An output this machine cannot make (the PDF without its renderer's libraries): the
+        # others are written, then the build stops with it.
+        self.missing: MissingRenderer | None = None
+        self.missing_suffix = ""
 
     def add(self, document: Document) -> None:
         try:
@@ -276,8 +280,13 @@ class StagedOutputs:
                 self.store.record(edition_table(document, edition))
             self.dist.mkdir(parents=True, exist_ok=True)
             for target, write in targets(document, self.dist, self.outputs, self.options):
+                if self.missing is not None and target.suffix == self.missing_suffix:
+                    continue
                 target.parent.mkdir(parents=True, exist_ok=True)  # e.g. dist/NAME.assets/
-                self.pending.append((staged(target, write), target))
+                try:
+                    self.pending.append((staged(target, write), target))
+                except MissingRenderer as exc:
+                    self.missing, self.missing_suffix = exc, target.suffix
         except OSError as exc:
             raise _cannot_write(exc, self.dist) from None
 
@@ -399,6 +408,7 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
                 paper=settings.paper,
                 xliff_version=settings.xliff_version,
                 xliff_targets=settings.xliff_targets,
+                pdf_layout=settings.pdf_layout,
             ),
             EditionStore(settings.state),
         )
@@ -442,6 +452,8 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
                         "interrupted while the finished outputs were being put in place: they "
                         "are all written, the build is complete"
                     )
+            if outputs.missing is not None:
+                raise outputs.missing
         finally:
             outputs.discard()
             cache.close()

@@ -14,6 +14,7 @@ from bilingual.stages.traditional import CONFIGS
 
 CONFIG_FILE = "bilingual.toml"
 PAPERS = ("a4", "letter")
+PDF_LAYOUTS = ("facing", "columns")
 XLIFF_VERSIONS = ("2.1", "1.2")
 XLIFF_TARGETS = ("english", "source")
 
@@ -53,6 +54,7 @@ class Settings:
     qa_off: tuple[str, ...] = ()  # QA checks switched off, by name
     xliff_version: str = "2.1"
     xliff_targets: str = "english"  # what XLIFF <target> holds; "source" for OmegaT
+    pdf_layout: str = "facing"  # the print edition: "facing" pages or two "columns"
 
     @property
     def speed(self) -> SpeedSettings:
@@ -98,6 +100,10 @@ class Settings:
             )
         if self.paper not in PAPERS:
             raise InputError(f"unknown paper '{self.paper}'; choose one of {', '.join(PAPERS)}")
+        if self.pdf_layout not in PDF_LAYOUTS:
+            raise InputError(
+                f"unknown pdf_layout '{self.pdf_layout}'; choose one of {', '.join(PDF_LAYOUTS)}"
+            )
         if self.xliff_version not in XLIFF_VERSIONS or self.xliff_targets not in XLIFF_TARGETS:
             raise InputError(
                 f"xliff_version must be one of {', '.join(XLIFF_VERSIONS)}, "

@@ -439,8 +439,8 @@ class _Reader:
         chain = self.styles.chain(style_id)
         names = [s.name for s in chain]
         for name in names:
-            if name == "title":
-                return {"kind": Kind.HEADING, "level": 1}
+            if name == "title":  # the document's title, above its Heading 1s
+                return {"kind": Kind.HEADING, "level": 0}
             if match := _HEADING.match(name):
                 return {"kind": Kind.HEADING, "level": min(max(int(match[1]), 1), 6)}
         outline = ppr.find(W + "outlineLvl") if ppr is not None else None
@@ -602,6 +602,7 @@ def read(path: Path, data: bytes, name: str, root: Path | None = None) -> Docume
         blocks,
         "utf-8",
         title=(props.title or "").strip() or None,
+        author=(props.author or "").strip() or None,
         date=stamp.date().isoformat() if stamp else file_date(path),
         cleaned=tuple(reader.cleaned),
         notes=tuple(sorted(reader.notes, key=lambda n: n.line)),

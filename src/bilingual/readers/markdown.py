@@ -2,7 +2,9 @@
 
 A block's ``index`` is its first source line (0-based, front matter counted), so segment IDs
 name the line an editor finds the sentence on. YAML front matter (between ``---`` lines at the
-top) may give ``title`` and ``date``. Pictures are read from beside the source; a picture inside
+top) may give ``title``, ``author`` and ``date``; a title that is not the text of a heading
+becomes the document's title block (a heading of level 0, translated like any other) at the line
+it is on. Pictures are read from beside the source; a picture inside
 a line of text becomes its own block after that text. GitHub-style tables are read too (their
 cells are blocks, numbered on along the row's line). Inline HTML tags are left out (their text
 stays); line breaks inside a block join the text.
@@ -340,17 +342,45 @@ def parse(
     return blocks, meta, tuple(notes)
 
 
+_TITLE_LINE = re.compile(r"^title[ \t]*:", re.MULTILINE)
+_MAX_AUTHORS = 20
+
+
+def _title_block(title: str, text: str, blocks: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
+    """The blocks with the front matter's title first, as the document's title block (so it is
+    translated), unless a heading already says it."""
+    if any(b.kind is Kind.HEADING and b.text == title for b in blocks):
+        return blocks
+    found = _TITLE_LINE.search(text)
+    line = text.count("\n", 0, found.start()) if found else 0
+    plain, spans = _plain(title)
+    if not plain:
+        return blocks
+    return (Paragraph(line, plain, kind=Kind.HEADING, level=0, spans=spans), *blocks)
+
+
+def _author(value: Any) -> str | None:
+    """``author: Name`` or a list of names, as one line."""
+    names = value[:_MAX_AUTHORS] if isinstance(value, list) else [value]
+    text = ", ".join(str(n).strip() for n in names if isinstance(n, str | int) and str(n).strip())
+    return text[:255] or None
+
+
 def read(path: Path, data: bytes, name: str, root: Path | None = None) -> Document:
     """A Markdown source's bytes as a Document (no segments yet)."""
     decoded = decode_source(path, data)
-    blocks, meta, notes = parse(decoded.text.lstrip("\ufeff"), path, root)
-    title = meta.get("title")
+    text = decoded.text.lstrip("\ufeff")
+    blocks, meta, notes = parse(text, path, root)
+    title = " ".join(str(meta.get("title") or "").split())
+    if title:
+        blocks = _title_block(title, text, blocks)
     return Document(
         name,
         str(path),
         blocks,
         decoded.encoding,
-        title=str(title).strip() if title else None,
+        title=title or None,
+        author=_author(meta.get("author")),
         date=_date(meta.get("date")) or file_date(path),
         cleaned=decoded.cleaned,
         notes=notes,

@@ -36,6 +36,7 @@ class WriteOptions:
     paper: str = "a4"  # "a4" or "letter" (page formats: DOCX)
     xliff_version: str = "2.1"  # "2.1" or "1.2" (XLIFF)
     xliff_targets: str = "english"  # what <target> holds: "english", or "source" (XLIFF)
+    pdf_layout: str = "facing"  # "facing" (A5, Chinese left, English right) or "columns" (PDF)
 
 
 WRITERS: Registry[WriterInfo] = Registry(
@@ -65,6 +66,13 @@ WRITERS: Registry[WriterInfo] = Registry(
             "epub",
             "bilingual.writers.epub:write",
             WriterInfo("readers' EPUB 3 e-book", "epub", per_edition=True),
+        ),
+        Entry(
+            "pdf",
+            "bilingual.writers.pdf:write",
+            WriterInfo(
+                "readers' print edition (WeasyPrint)", "pdf", per_edition=True, default=False
+            ),
         ),
         Entry(
             "qa",

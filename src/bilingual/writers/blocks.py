@@ -4,10 +4,11 @@ lists around each block."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from bilingual.document import Kind, Paragraph, Span, SpanKind
+from bilingual.document import Kind, Paragraph, Segment, Span, SpanKind
 from bilingual.document.editions import Edition
 from bilingual.document.spans import clip, join, nested
 
@@ -19,6 +20,9 @@ class Piece:
     id: str
     text: str
     spans: tuple[Span, ...]
+    # The source's links and emphasis the formatting stage could not place on this English,
+    # each with the Chinese it covers (English pieces only).
+    unplaced: tuple[tuple[Span, str], ...] = ()
 
 
 def chinese_pieces(paragraph: Paragraph, edition: Edition) -> list[Piece]:
@@ -41,8 +45,23 @@ def english_pieces(paragraph: Paragraph) -> list[Piece]:
         lead = len(english) - len(english.lstrip())
         spans = clip((s.shifted(-lead) for s in segment.english_spans), 0, len(text))
         if text:
-            out.append(Piece(segment.id, text, spans))
+            out.append(Piece(segment.id, text, spans, unplaced(segment)))
     return out
+
+
+def unplaced(segment: Segment) -> tuple[tuple[Span, str], ...]:
+    """The segment's links and emphasis that are not on its English (the formatting stage
+    flags them, ``formatting-not-carried``), each with the Chinese it covers: matched by kind
+    and address, so a link carried once and lost once is one lost link."""
+    carried = Counter((s.kind, s.url) for s in segment.english_spans)
+    out = []
+    for span in segment.spans:
+        key = (span.kind, span.url)
+        if carried[key]:
+            carried[key] -= 1
+        elif span.kind is not SpanKind.CODE:
+            out.append((span, segment.source[span.start : span.end].strip()))
+    return tuple(out)
 
 
 def joined(pieces: Sequence[Piece], separator: str) -> tuple[str, tuple[Span, ...]]:

@@ -1,7 +1,10 @@
-"""The readers' EPUB 3 (ebooklib): one chapter with the article interleaved, Chinese block then
-its English, ``lang`` on every block, pictures embedded, and a navigation document built from
-the headings. Metadata: title, both languages, a stable identifier and the source's date. Links
-to places outside the web (relative addresses) are left as text: the book does not hold them.
+"""The readers' EPUB 3 (ebooklib): a cover, one chapter with the article interleaved, Chinese
+block then its English, ``lang`` on every block, pictures embedded, and a navigation document
+built from the headings (styled, after the chapter and outside the reading order). The cover is
+drawn from the title in both languages (``cover``). Metadata: the title in both languages, both
+languages, the source's author (front matter ``author``, Word's ``creator``; none when the
+source names none, never this tool), a stable identifier and the source's date. Links to places
+outside the web (relative addresses) are left as text: the book does not hold them.
 
 The file is reproducible: the same document gives the same bytes (the modification time is the
 source's date, and the ZIP entries carry that date too), so an unchanged rebuild changes nothing.
@@ -12,34 +15,47 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import datetime
+from html import escape
 from pathlib import Path, PurePosixPath
 
 from bilingual.document import Document, Image
 from bilingual.document.editions import Edition, titles
 from bilingual.util.reproducible import fixed_zip
 from bilingual.writers import WriteOptions
+from bilingual.writers.cover import cover
 from bilingual.writers.html_render import absolute, article_html, headings
+from bilingual.writers.typography import BLOCKS_CSS, font_css, heading_css
 
-CSS = """
+# The book's own layout; type, heading sizes, lists and quotes come from ``typography``, shared
+# with the web page. Colours are left to the reading system (its night and sepia themes).
+LAYOUT_CSS = """
 body { line-height: 1.7; }
-[lang="zh-Hans"] { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", serif; }
-[lang="zh-Hant"] { font-family: "Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", serif; }
-code { font-family: monospace; }
 .pair { margin: 0 0 1em 0; }
 .pair > * { margin: 0; }
-.pair > [lang="en"] { margin-top: .3em; color: #444; }
+.pair > [lang="en"] { margin-top: .3em; line-height: 1.55; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.35; }
-.pair.heading > [lang="en"] { font-size: .8em; }
-blockquote { margin: 1em 0 1em 0; padding-left: 1em; border-left: 3px solid #ccc; }
-pre { white-space: pre-wrap; font-size: .85em; background: #f4f4f4; padding: .5em; }
+.pair.title { margin: 1em 0 2em; }
+.pair.heading { margin-top: 1.6em; }
+pre { white-space: pre-wrap; font-size: .85em; padding: .5em; border: 1px solid #ccc; }
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; }
 figcaption { font-size: .9em; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { border: 1px solid #ccc; padding: .2em .4em; vertical-align: top; text-align: left; }
+figcaption > * { text-align: left; }
+a.unplaced { font-size: .8em; }
+.table { overflow-x: auto; margin: 1em 0; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #999; padding: .2em .4em; vertical-align: top; text-align: left; }
 .cell > * { margin: 0; }
-.cell > [lang="en"] { color: #444; }
+.footnotes { border-top: 1px solid #999; margin-top: 2em; font-size: .9em; }
+nav ol { list-style: none; padding-left: 0; margin: 0; }
+nav ol ol { padding-left: 1.5em; }
+nav li { margin: .5em 0; line-height: 1.4; }
+nav a { text-decoration: none; }
+.cover { text-align: center; margin: 0; padding: 0; }
+.cover img { max-width: 100%; max-height: 100vh; }
 """
+CSS = "\n".join([font_css(), heading_css(), BLOCKS_CSS, LAYOUT_CSS])
+CONTENTS = {"zh-Hans": "目录", "zh-Hant": "目錄", "cover": "封面 · Cover"}
 
 CHAPTER = "article.xhtml"
 
@@ -92,6 +108,10 @@ def _toc(book_links: list[tuple[int, object]]) -> list:
     return finish(root)
 
 
+def _label(chinese: str, english: str) -> str:
+    return f"{chinese} · {english}" if english else chinese
+
+
 def build_epub(document: Document, edition: Edition) -> bytes:
     from ebooklib import epub
 
@@ -101,17 +121,29 @@ def build_epub(document: Document, edition: Edition) -> bytes:
     book.set_identifier(
         f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'bilingual:{document.name}:{lang}')}"
     )
-    book.set_title(f"{chinese_title} · {english_title}" if english_title else chinese_title)
+    book.set_title(_label(chinese_title, english_title))
     book.set_language(lang)
     book.add_metadata("DC", "language", "en")
     book.add_metadata("DC", "date", _date(document).date().isoformat())
-    book.add_metadata("DC", "creator", "bilingual")
+    if document.author:
+        book.add_author(document.author)
     if document.model:
         book.add_metadata(
             "DC",
             "contributor",
             f"machine translation: {document.model.name} {document.model.version}",
         )
+    art = cover(chinese_title, english_title, document.author, lang)
+    book.set_cover(f"cover{art.suffix}", art.data, create_page=False)
+    book.get_item_with_id("cover-img").media_type = art.media_type
+    cover_page = epub.EpubHtml(uid="cover", title=CONTENTS["cover"], file_name="cover.xhtml")
+    cover_page.lang = lang
+    alt = escape(_label(chinese_title, english_title), quote=True)
+    cover_page.content = (
+        f'<html><body><div class="cover"><img src="cover{art.suffix}" alt="{alt}"/>'
+        "</div></body></html>"
+    )
+    book.add_item(cover_page)
 
     style = epub.EpubItem(
         uid="style", file_name="style.css", media_type="text/css", content=CSS.encode()
@@ -135,13 +167,18 @@ def build_epub(document: Document, edition: Edition) -> bytes:
     book.add_item(chapter)
 
     links = [
-        (level, epub.Link(f"{CHAPTER}#{anchor}", label, f"toc-{anchor}"))
-        for level, anchor, label in headings(document, edition)
+        (depth, epub.Link(f"{CHAPTER}#{anchor}", _label(chinese, english), f"toc-{anchor}"))
+        for depth, anchor, chinese, english in headings(document, edition)
     ] or [(1, epub.Link(CHAPTER, chinese_title, "toc-article"))]
     book.toc = _toc(links)
     book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
-    book.spine = ["nav", chapter]
+    nav = epub.EpubNav(title=f"{CONTENTS.get(lang, CONTENTS['zh-Hans'])} · Contents")
+    nav.add_item(style)
+    book.add_item(nav)
+    # The cover, then the article; the contents page is for the reading system's menu, outside
+    # the reading order.
+    cover_page.add_item(style)
+    book.spine = [cover_page, chapter, (nav, "no")]
 
     when = _date(document)
     buffer = io.BytesIO()

@@ -17,39 +17,51 @@ from bilingual.document import Document, Image
 from bilingual.document.editions import Edition, titles
 from bilingual.writers import WriteOptions
 from bilingual.writers.html_render import article_html
+from bilingual.writers.typography import BLOCKS_CSS, font_css, heading_css
 
-CSS = """
-:root { --muted: #4a4a4a; --rule: #d0d0d0; --accent: #0b57d0; }
+# The page's own layout; the type (fonts, heading sizes) and the drawing of lists and quotes
+# come from ``typography``, shared with the EPUB and the PDF.
+LAYOUT_CSS = """
+:root { --fg: #1b1b1b; --bg: #fff; --muted: #5a5a5a; --rule: #d6d6d6; --quote: #c4c4c4;
+  --accent: #0b57d0; --code-bg: #f3f3f3; color-scheme: light dark; }
+@media screen and (prefers-color-scheme: dark) {
+  :root { --fg: #e4e4e4; --bg: #141414; --muted: #a8a8a8; --rule: #3c3c3c; --quote: #5c5c5c;
+    --accent: #8ab4f8; --code-bg: #222; }
+  img { filter: brightness(.9); }
+}
 * { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 76rem; padding: 0 1.5rem 4rem; color: #1a1a1a;
-  background: #fff; font: 17px/1.75 system-ui, -apple-system, "Segoe UI", sans-serif; }
-[lang="zh-Hans"] { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
-  "Microsoft YaHei", sans-serif; }
-[lang="zh-Hant"] { font-family: "Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC",
-  "Microsoft JhengHei", sans-serif; }
-[lang="en"] { font-family: Charter, Georgia, "Noto Serif", "DejaVu Serif", serif; }
-.pair { display: grid; grid-template-columns: 1fr 1fr; column-gap: 2.5rem; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { margin: 0 auto; max-width: 76rem; padding: 0 1.5rem 4rem; color: var(--fg);
+  background: var(--bg); font-size: 17px; line-height: 1.75; }
+main { margin: 0 auto; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; column-gap: 2.5rem; align-items: baseline; }
 .pair > * { margin: .5rem 0; min-width: 0; }
-.pair > [lang="en"] { color: var(--muted); }
-h1, h2, h3, h4, h5, h6 { line-height: 1.35; }
-.pair.heading { border-bottom: 1px solid var(--rule); margin-top: 1.5rem; }
-blockquote { margin: 1rem 0; padding: 0 0 0 1.2rem; border-left: 4px solid var(--rule); }
-ul, ol { padding-left: 1.6rem; }
+[lang="en"] { line-height: 1.6; }
+h1, h2, h3, h4, h5, h6 { line-height: 1.35; font-weight: 700; }
+.pair.title { margin: 2.5rem 0 1.5rem; }
+.pair.title > * { margin: 0; }
+.pair.heading { margin-top: 1.6rem; }
+.pair.heading:has(> h1, > h2) { border-bottom: 1px solid var(--rule); }
 li > .pair > * { margin: .2rem 0; }
-pre { background: #f4f4f4; padding: .8rem 1rem; overflow-x: auto; line-height: 1.45; }
-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .88em; }
+blockquote .pair > * { margin: 0; padding-top: .25rem; padding-bottom: .25rem; }
+pre { background: var(--code-bg); padding: .8rem 1rem; overflow-x: auto; line-height: 1.45; }
+code { font-size: .88em; }
 figure { margin: 1.2rem 0; }
 figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
-figcaption.pair { font-size: .9em; }
+figcaption.pair { font-size: .9em; color: var(--muted); }
 a { color: var(--accent); overflow-wrap: anywhere; }
-table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .95em; }
+a.unplaced { font-size: .8em; white-space: nowrap; }
+a.unplaced::before { content: "\\2197\\00a0"; }
+.table { overflow-x: auto; margin: 1rem 0; max-width: 100%; }
+table { border-collapse: collapse; width: 100%; font-size: .95em; }
 th, td { border: 1px solid var(--rule); padding: .3rem .6rem; vertical-align: top;
-  text-align: left; }
+  text-align: left; min-width: 4.5em; }
 .cell > * { margin: .1rem 0; }
-.cell > [lang="en"] { color: var(--muted); }
 hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
+.footnotes { border-top: 1px solid var(--rule); margin-top: 3rem; padding-top: 1rem;
+  font-size: .9em; }
 .view { position: absolute; opacity: 0; width: 1px; height: 1px; }
-.controls { position: sticky; top: 0; z-index: 1; background: #fff; padding: .6rem 0;
+.controls { position: sticky; top: 0; z-index: 1; background: var(--bg); padding: .6rem 0;
   border-bottom: 1px solid var(--rule); display: flex; gap: .5rem; flex-wrap: wrap;
   align-items: center; font-size: .9rem; }
 .controls label { border: 1px solid var(--rule); border-radius: 1rem; padding: .15rem .9rem;
@@ -57,28 +69,49 @@ hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
 #view-both:checked ~ .controls label[for="view-both"],
 #view-zh:checked ~ .controls label[for="view-zh"],
 #view-en:checked ~ .controls label[for="view-en"] {
-  background: var(--accent); border-color: var(--accent); color: #fff; }
+  background: var(--accent); border-color: var(--accent); color: var(--bg); }
 #view-both:focus-visible ~ .controls label[for="view-both"],
 #view-zh:focus-visible ~ .controls label[for="view-zh"],
 #view-en:focus-visible ~ .controls label[for="view-en"] { outline: 2px solid var(--accent);
   outline-offset: 2px; }
-#view-zh:checked ~ main [lang="en"], #view-en:checked ~ main [lang^="zh"] { display: none; }
-#view-zh:checked ~ main .pair, #view-en:checked ~ main .pair { grid-template-columns: 1fr; }
 footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
-@media (max-width: 48rem) {
+@media screen {
+  /* one language: one column, at a reading measure (about 38 Chinese, 70 Latin characters) */
+  #view-zh:checked ~ main [lang="en"]:not(.same),
+  #view-en:checked ~ main [lang^="zh"] { display: none; }
+  #view-zh:checked ~ main .pair, #view-en:checked ~ main .pair { grid-template-columns: 1fr; }
+  #view-zh:checked ~ main { max-width: 38em; }
+  #view-en:checked ~ main { max-width: 34em; }
+}
+@media screen and (max-width: 48rem) {
   body { padding: 0 1rem 3rem; font-size: 16px; }
+  .controls label { padding: .1rem .7rem; }
   .pair { grid-template-columns: 1fr; }
   .pair > [lang="en"] { margin-top: 0; }
 }
+@page { margin: 18mm 16mm 20mm;
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8.5pt; } }
 @media print {
+  /* both languages whatever the screen showed, side by side, on the printer's paper */
   .controls, .view { display: none; }
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  .pair, figure, pre { break-inside: avoid; }
-  h1, h2, h3, h4, h5, h6 { break-after: avoid; }
-  a { color: inherit; }
-  a[href^="http"]::after { content: " <" attr(href) ">"; font-size: .8em; }
+  :root { --fg: #000; --bg: #fff; --muted: #333; --accent: #000; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  .pair { column-gap: 7mm; }
+  .pair, figure, pre, tr { break-inside: avoid; }
+  h1, h2, h3, h4, h5, h6, .pair.heading, .pair.title { break-after: avoid; }
+  .table { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+  [lang="en"] a[href^="http"]:not(.unplaced)::after { content: " <" attr(href) ">";
+    font-size: .8em; }
+  footer { font-size: 8pt; }
 }
 """
+
+
+def page_css() -> str:
+    """The web page's stylesheet (the PDF builds on it)."""
+    return "\n".join([font_css(), heading_css(), BLOCKS_CSS, LAYOUT_CSS])
+
 
 # Optional: remember the reader's choice. Without it (or without JavaScript) the control works.
 SCRIPT = """
@@ -120,7 +153,7 @@ def render_html(document: Document, edition: Edition) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <meta name="generator" content="bilingual"/>
 <title>{escape(title)}</title>
-<style>{CSS}</style>
+<style>{page_css()}</style>
 </head>
 <body>
 {radios}

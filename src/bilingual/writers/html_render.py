@@ -2,19 +2,27 @@
 
 Every text block is a ``div.pair`` holding the Chinese and the English as the source's element
 (``h1``-``h6``, ``p``), each with its ``lang``; each sentence is a ``span.s`` whose ``data-id`` is
-its segment ID, in both languages. Block quotes and lists are real ``blockquote``/``ul``/``ol``/
-``li``. Code and HTML blocks are shown once, as code. The output is XHTML-compatible (quoted
-attributes, closed empty elements), so the EPUB can use it as it is.
+its segment ID, in both languages. A document's title (Word's Title style, a front matter title)
+is a ``div.pair.title`` of ``h1``s, apart from its Heading 1s. Block quotes and lists are real
+``blockquote``/``ul``/``ol``/``li`` (the CSS draws their markers and bars beside both languages).
+A table sits in a ``div.table`` that scrolls on its own when the screen is narrower than it; a
+cell whose text has no Chinese (a number, a name) shows it once. Code and HTML blocks are shown
+once, as code. A link the formatting stage could not place on the English follows the English
+sentence (``a.unplaced``, showing the address's host), and emphasis it could not place is named
+on the sentence (``title``): nothing of the source's formatting is silently lost. The output is
+XHTML-compatible (quoted attributes, closed empty elements), so the EPUB can use it as it is.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
+from urllib.parse import urlsplit
 
 from bilingual.document import Document, Image, Kind, Paragraph, Span, SpanKind
+from bilingual.document.characters import has_chinese
 from bilingual.document.editions import Edition
 from bilingual.document.links import allowed, picture_allowed, scheme
 from bilingual.writers.blocks import (
@@ -69,11 +77,38 @@ def inline_html(text: str, spans: tuple[Span, ...], links: LinkFilter = allowed)
     )
 
 
+_NAMES = {SpanKind.EMPHASIS: "emphasis", SpanKind.STRONG: "bold", SpanKind.CODE: "code"}
+
+
+def _unplaced(piece: Piece, links: LinkFilter) -> tuple[str, str]:
+    """What of the Chinese formatting is not on the English sentence: (a ``title`` attribute
+    naming the emphasis, the links to show after the sentence)."""
+    named = [
+        f"{_NAMES[span.kind]} “{chinese}”"
+        for span, chinese in piece.unplaced
+        if span.kind is not SpanKind.LINK
+    ]
+    title = f' title="not placed on the English: {escape("; ".join(named))}"' if named else ""
+    shown = []
+    for span, chinese in piece.unplaced:
+        url = span.url or ""
+        if span.kind is SpanKind.LINK and url and links(url):
+            label = urlsplit(url).hostname or url.split(":", 1)[-1].lstrip("/") or url
+            shown.append(
+                f' <a class="unplaced" href="{escape(url, quote=True)}" '
+                f'title="{escape(chinese, quote=True)}">{escape(label, quote=False)}</a>'
+            )
+    return title, "".join(shown)
+
+
 def _sentences(pieces: list[Piece], separator: str, links: LinkFilter) -> str:
-    return separator.join(
-        f'<span class="s" data-id="{p.id}">{inline_html(p.text, p.spans, links)}</span>'
-        for p in pieces
-    )
+    out = []
+    for p in pieces:
+        title, after = _unplaced(p, links)
+        css = "s unplaced-emphasis" if title else "s"
+        inner = inline_html(p.text, p.spans, links)
+        out.append(f'<span class="{css}" data-id="{p.id}"{title}>{inner}{after}</span>')
+    return separator.join(out)
 
 
 def _pair(
@@ -85,6 +120,24 @@ def _pair(
         out.append(f'<{tag} lang="en">{english}</{tag}>')
     out.append(f"</{wrapper}>")
     return "".join(out)
+
+
+def shown(paragraph: Paragraph) -> bool:
+    """Whether the block shows anything: an HTML block of comments is invisible in the
+    source's own rendering too."""
+    return not (paragraph.kind is Kind.HTML and _COMMENTS.fullmatch(paragraph.text))
+
+
+def block_ids(paragraphs: Sequence[Paragraph]) -> list[str]:
+    """Each block's ``id`` in the page: its anchor, numbered on where a line has several
+    blocks without text (pictures without alt text: b005, b005-2, ...)."""
+    seen: Counter[str] = Counter()
+    out = []
+    for paragraph in paragraphs:
+        ident = anchor(paragraph)
+        seen[ident] += 1
+        out.append(ident if seen[ident] == 1 else f"{ident}-{seen[ident]}")
+    return out
 
 
 def anchor(paragraph: Paragraph) -> str:
@@ -104,15 +157,15 @@ def block_html(
     ident = ident or anchor(paragraph)
     lang = edition.code
     kind = paragraph.kind
-    if kind is Kind.HTML and _COMMENTS.fullmatch(paragraph.text):
-        return ""  # invisible in the source's own rendering too
+    if not shown(paragraph):
+        return ""
     if kind in (Kind.CODE, Kind.HTML):
         css = "code" if kind is Kind.CODE else "code html-source"
         info = f' data-lang="{escape(paragraph.info, quote=True)}"' if paragraph.info else ""
         code = escape(paragraph.text, quote=False)
-        return f'<pre class="{css}" translate="no"{info}><code>{code}</code></pre>'
+        return f'<pre class="{css}" id="{ident}" translate="no"{info}><code>{code}</code></pre>'
     if kind is Kind.RULE:
-        return "<hr/>"
+        return f'<hr id="{ident}"/>'
     chinese = _sentences(chinese_pieces(paragraph, edition), "", links)
     english = _sentences(english_pieces(paragraph), " ", links)
     if kind is Kind.IMAGE and paragraph.image is not None:
@@ -133,10 +186,21 @@ def block_html(
         )
         return f'<figure id="{ident}">{picture}{caption}</figure>'
     if kind is Kind.TABLE_CELL:  # stacked: a cell is too narrow to split
+        if _same_text(paragraph, edition):  # a number, a name: printed once
+            return f'<div class="cell" id="{ident}"><p class="same" lang="en">{english}</p></div>'
         english_part = f'<p lang="en">{english}</p>' if english else ""
-        return f'<div class="cell"><p lang="{lang}">{chinese}</p>{english_part}</div>'
+        return f'<div class="cell" id="{ident}"><p lang="{lang}">{chinese}</p>{english_part}</div>'
+    if kind is Kind.HEADING and paragraph.level == 0:  # the document's title
+        return _pair("h1", chinese, english, lang, "title", ident)
     tag = f"h{paragraph.level}" if kind is Kind.HEADING else "p"
     return _pair(tag, chinese, english, lang, kind.value, ident)
+
+
+def _same_text(paragraph: Paragraph, edition: Edition) -> bool:
+    """Whether the block's English is its Chinese as written: text with no Chinese in it."""
+    chinese = joined(chinese_pieces(paragraph, edition), "")[0]
+    english = joined(english_pieces(paragraph), " ")[0]
+    return bool(english) and not has_chinese(chinese) and chinese.strip() == english.strip()
 
 
 def _table(previous: Paragraph | None, block: Paragraph | None) -> tuple[str, str]:
@@ -152,9 +216,10 @@ def _table(previous: Paragraph | None, block: Paragraph | None) -> tuple[str, st
     if before is not None:
         close = "</th>" if before[0] == 0 else "</td>"
         if cell is None or starts:
-            close += "</tr></tbody></table>" if before[0] else "</tr></thead></table>"
+            close += "</tr></tbody></table></div>" if before[0] else "</tr></thead></table></div>"
     if starts and cell is not None:
-        open_ = "<table><thead><tr>" if cell[0] == 0 else "<table><tbody><tr>"
+        box = '<div class="table" tabindex="0">'  # scrolls by itself; focusable for keys
+        open_ = box + ("<table><thead><tr>" if cell[0] == 0 else "<table><tbody><tr>")
     elif cell is not None and before is not None and before[0] != cell[0]:
         open_ = "</tr></thead><tbody><tr>" if before[0] == 0 else "</tr><tr>"
     if cell is not None:
@@ -185,10 +250,22 @@ def article_html(
 ) -> str:
     """The article's blocks, nested in their quotes and lists; ``links`` says which link
     addresses to keep (the others' text stays, unlinked)."""
+    return blocks_html(document.paragraphs, edition, image_source, links)
+
+
+def blocks_html(
+    paragraphs: Sequence[Paragraph],
+    edition: Edition,
+    image_source: ImageSource,
+    links: LinkFilter = bool,
+    ids: Sequence[str] | None = None,
+) -> str:
+    """Some of a document's blocks (``ids``: their ``id``s, default ``block_ids``), nested in
+    their quotes, lists and tables as in the whole article."""
     out: list[str] = []
     previous: Paragraph | None = None
-    anchors: Counter[str] = Counter()
-    for closing, opening, block in containers(document.paragraphs):
+    idents = iter(ids if ids is not None else block_ids(paragraphs))
+    for closing, opening, block in containers(paragraphs):
         end_table, start_table = _table(previous, block)
         out += [end_table] if end_table else []
         out += [_close(c) for c in closing]
@@ -196,22 +273,19 @@ def article_html(
             break
         out += [_open(c, block) for c in opening]
         out += [start_table] if start_table else []
-        ident = anchor(block)
-        anchors[ident] += 1
-        if anchors[ident] > 1:  # pictures without alt text on one line: b005, b005-2, ...
-            ident = f"{ident}-{anchors[ident]}"
-        out.append(block_html(block, edition, image_source, links, ident))
+        out.append(block_html(block, edition, image_source, links, next(idents)))
         previous = block
     return "\n".join(out)
 
 
-def headings(document: Document, edition: Edition) -> list[tuple[int, str, str]]:
-    """(level, anchor, label) of every heading, for tables of contents."""
+def headings(document: Document, edition: Edition) -> list[tuple[int, str, str, str]]:
+    """(depth, anchor, Chinese, English) of every heading, for tables of contents: depth 1 for
+    the title, 2 for Heading 1, ... (the English is "" when it is the Chinese as written)."""
     out = []
     for paragraph in document.paragraphs:
         if paragraph.kind is Kind.HEADING and paragraph.segments:
             chinese = joined(chinese_pieces(paragraph, edition), "")[0]
             english = joined(english_pieces(paragraph), " ")[0]
-            label = f"{chinese} / {english}" if english and english != chinese else chinese
-            out.append((paragraph.level, anchor(paragraph), label))
+            english = "" if english == chinese else english
+            out.append((paragraph.level + 1, anchor(paragraph), chinese, english))
     return out

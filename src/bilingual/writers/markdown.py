@@ -150,7 +150,7 @@ def _block_lines(document: Document, paragraph: Paragraph, edition: Edition) -> 
         alt = escape(joined(chinese_pieces(paragraph, edition), "")[0])
         picture = [[f"![{alt}]({image_reference(document, paragraph.image)})"]]
         return picture + ([[f"*{english}*"]] if english else [])
-    mark = "#" * paragraph.level + " " if kind is Kind.HEADING else ""
+    mark = "#" * max(paragraph.level, 1) + " " if kind is Kind.HEADING else ""
     return [[mark + chinese]] + ([[mark + english]] if english else [])
 
 
