@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from bilingual.document import Document, Kind, Origin, Segment, TermHit
+from bilingual.document import Document, Kind, Origin, Segment, SpanKind, TermHit
 from bilingual.document.languages import LANGUAGE_TAGS
 
 
@@ -79,11 +79,15 @@ def normal_space(text: str) -> str:
 
 
 def notes(
-    segment: Segment, edition: Edition = SIMPLIFIED, glossary_terms: Collection[str] | None = None
+    segment: Segment,
+    edition: Edition = SIMPLIFIED,
+    glossary_terms: Collection[str] | None = None,
+    place: str = "",
 ) -> str:
-    """The Notes cell, in the edition's script: status, QA flags, the glossary notes of
-    ``glossary_terms`` (default: every hit's), and the editors' own notes from the memory."""
-    lines = [status(segment)]
+    """The Notes cell, in the edition's script: status, where the row is when that is not the
+    article's text (``place``: "footnote 2, cited at p003.s01"), QA flags, the glossary notes
+    of ``glossary_terms`` (default: every hit's), and the editors' own notes from the memory."""
+    lines = [status(segment)] + ([place] if place else [])
     lines += [flag.text(edition.traditional) for flag in segment.flags]
     lines += [
         f"glossary: {edition.term(hit)} = {hit.en}: {hit.note}"
@@ -156,10 +160,34 @@ def titles(document: Document, edition: Edition) -> tuple[str, str]:
     return chinese.strip(), english
 
 
+def footnote_places(document: Document) -> dict[str, str]:
+    """Segment ID -> "footnote N, cited at ID" for every sentence of a footnote (N as readers
+    see it: the notes numbered in order)."""
+    numbers: dict[str, int] = {}
+    cited: dict[str, str] = {}
+    for paragraph in document.paragraphs:
+        if paragraph.footnote:
+            numbers.setdefault(paragraph.footnote, len(numbers) + 1)
+        for segment in paragraph.segments:
+            for span in segment.spans:
+                if span.kind is SpanKind.FOOTNOTE_REF and span.label:
+                    cited.setdefault(span.label, segment.id)
+    places: dict[str, str] = {}
+    for paragraph in document.paragraphs:
+        if paragraph.footnote:
+            where = cited.get(paragraph.footnote)
+            place = f"footnote {numbers[paragraph.footnote]}" + (
+                f", cited at {where}" if where else ", not cited in the text"
+            )
+            places.update((segment.id, place) for segment in paragraph.segments)
+    return places
+
+
 def edition_table(document: Document, edition: Edition) -> EditionTable:
     """What an editable edition of ``document`` shows, row by row, and its identity."""
     rows: list[EditionRow] = []
     noted: set[str] = set()
+    places = footnote_places(document)
     for segment in document.segments:
         new_notes = {hit.zh for hit in segment.terms if hit.note} - noted
         noted |= new_notes
@@ -170,7 +198,7 @@ def edition_table(document: Document, edition: Edition) -> EditionTable:
                 chinese=edition.chinese(segment),
                 english=segment.english or "",
                 memory=segment.english if segment.origin is Origin.MEMORY else None,
-                notes=notes(segment, edition, glossary_terms=new_notes),
+                notes=notes(segment, edition, new_notes, places.get(segment.id, "")),
             )
         )
     model = f"{document.model.name} {document.model.version}" if document.model else "none"

@@ -152,6 +152,11 @@ def check_sources(
                 f"{path}: {len(document.cleaned)} characters no output can hold were removed "
                 f"(listed in {document.name}.qa.json)"
             )
+        if document.reading_notes:
+            report.notes.append(
+                f"{path}: {len(document.reading_notes)} things could not be kept as they were "
+                f"(listed in {document.name}.qa.json, check source-unsupported)"
+            )
         check_output_names(path, output_names(document.name, settings.outputs), settings.dist)
         buildable.append(path)
     if problems:

@@ -13,6 +13,11 @@ A block's ``index`` is the paragraph's 0-based number among the body's paragraph
 and text boxes included, in reading order), so IDs are ``p{N}`` for the N-th paragraph. A table
 cell is one block (its paragraphs joined by line breaks), numbered by its first paragraph; its
 pictures are blocks of the same cell. A picture is read once per package part.
+
+Footnotes and endnotes (``word/footnotes.xml``, ``word/endnotes.xml``): a reference in the text
+becomes a mark there, and the note's paragraphs ``Kind.FOOTNOTE`` blocks after the article,
+numbered 1, 2, ... in the order they are cited (endnotes among them), their paragraph numbers
+following the body's. Strikethrough (single or double) is a span.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bilingual.document import Cleaned, Document, Image, Kind, Paragraph, SpanKind
+from bilingual.document import Cleaned, Document, Image, Kind, Paragraph, ReadingNote, SpanKind
 from bilingual.document.characters import UNSUPPORTED, replacement
 from bilingual.errors import InputError
 from bilingual.readers.decode import file_date
@@ -49,6 +54,11 @@ _FIELD_PART = re.compile(r'\\(\S)|"([^"]*)"|([^\s"\\]+)')
 # \l location, \o tooltip, \t target frame; \* \@ \# formats (\* MERGEFORMAT)
 _SWITCHES_WITH_ARGUMENT = {"l", "o", "t", "*", "@", "#"}
 _LIST_DEPTH = re.compile(r"^list (?:bullet|number|continue)\s*(\d)$")
+# a note reference in the text -> (the part holding the notes, the note element's tag)
+_NOTE_REFERENCES = {
+    W + "footnoteReference": ("footnotes", W + "footnote"),
+    W + "endnoteReference": ("endnotes", W + "endnote"),
+}
 
 
 def _field_link(instruction: str) -> str | None:
@@ -88,6 +98,10 @@ def _on(element) -> bool | None:
     if element is None:
         return None
     return element.get(W + "val", "true").lower() not in ("0", "false", "off", "none")
+
+
+def _on_attribute(value: str | None) -> bool:
+    return value is not None and value.lower() in ("1", "true", "on")
 
 
 def _in_fallback(element) -> bool:
@@ -208,6 +222,8 @@ class _Reader:
         self.images = DocumentImages()
         self.rels = document.part.rels
         self.cleaned: list[Cleaned] = []  # characters no output can hold, as they were removed
+        self.cited: dict[tuple[str, str], str] = {}  # (part, note id) -> label, citation order
+        self.reading_notes: list[ReadingNote] = []
 
     def _clean(self, text: str, line: int, column: int) -> str:
         """``text`` without the characters no output can hold, by the rule every reader follows
@@ -247,6 +263,8 @@ class _Reader:
         font = fonts.get(W + "ascii", "") if fonts is not None else ""
         if _MONOSPACE.search(font) or any(_CODE_STYLE.search(n) for n in names):
             kinds.add(SpanKind.CODE)
+        if toggle("strike") or toggle("dstrike"):
+            kinds.add(SpanKind.STRIKE)
         return kinds
 
     def _pictures(self, element, where: str) -> list[tuple[str, Image]]:
@@ -290,9 +308,17 @@ class _Reader:
             url = link or field_link
             kinds = self._formats(r)
             pieces: list[str] = []
+            custom_mark = False  # a note reference whose mark is the run's own text (w:t)
             for child in r:
                 tag = child.tag
-                if tag == W + "t":
+                if tag in _NOTE_REFERENCES:
+                    emit("".join(pieces), kinds, url)
+                    pieces = []
+                    text.footnote_mark(self._cite(tag, child.get(W + "id", "")))
+                    custom_mark = _on_attribute(child.get(W + "customMarkFollows"))
+                elif tag == W + "t" and custom_mark:
+                    custom_mark = False  # the mark itself (Word shows it in place of a number)
+                elif tag == W + "t":
                     pieces.append(child.text or "")
                 elif tag == W + "tab":
                     pieces.append(" ")
@@ -351,6 +377,65 @@ class _Reader:
 
         walk(p, None)
         return text, pictures
+
+    def _cite(self, tag: str, ident: str) -> str:
+        """The label of the note a reference cites: 1, 2, ... in citation order."""
+        key = (_NOTE_REFERENCES[tag][0], ident)
+        return self.cited.setdefault(key, str(len(self.cited) + 1))
+
+    # --- footnotes and endnotes -------------------------------------------------------------
+
+    def _note_parts(self) -> dict[str, tuple[Any, Any]]:
+        """``footnotes`` and ``endnotes``: (the part's XML, its relationships)."""
+        from docx.oxml import parse_xml
+
+        parts = {}
+        for rel in self.document.part.rels.values():
+            name = rel.reltype.rsplit("/", 1)[-1]
+            if name in ("footnotes", "endnotes") and not rel.is_external:
+                part = rel.target_part
+                element = getattr(part, "element", None)
+                parts[name] = (element if element is not None else parse_xml(part.blob), part.rels)
+        return parts
+
+    def notes(self, first: int) -> list[Paragraph]:
+        """The cited notes' paragraphs as footnote blocks, numbered on from ``first``."""
+        parts = self._note_parts()
+        tags = dict(_NOTE_REFERENCES.values())
+        blocks: list[Paragraph] = []
+        index = first
+        body_rels = self.rels
+        for (part_name, ident), label in self.cited.items():
+            if part_name not in parts:
+                self.reading_notes.append(
+                    ReadingNote(first, f"note {label} is cited but the file has no {part_name}")
+                )
+                continue
+            root, self.rels = parts[part_name]
+            note = root.find(f"{tags[part_name]}[@{W}id='{ident}']")
+            paragraphs = [] if note is None else [p for p in note.iter(W + "p")]
+            if note is not None and note.find(f".//{W}tbl") is not None:
+                self.reading_notes.append(
+                    ReadingNote(index + 1, f"a table inside note {label} is read as paragraphs")
+                )
+            for p in paragraphs:
+                if _in_fallback(p):
+                    continue
+                where = f"{self.path}: {part_name[:-1]} {label}"
+                inline, pictures = self.paragraph_text(p, where, index + 1)
+                text, spans = inline.result()
+                if text:
+                    blocks.append(
+                        Paragraph(index, text, spans=spans, kind=Kind.FOOTNOTE, footnote=label)
+                    )
+                for alt, image in pictures:
+                    alt_text = " ".join(self._clean(alt, index + 1, 0).split())
+                    blocks.append(
+                        Paragraph(index, alt_text, kind=Kind.IMAGE, image=image, footnote=label)
+                    )
+                index += 1
+        self.rels = body_rels
+        return blocks
 
     # --- paragraphs ------------------------------------------------------------------------
 
@@ -445,7 +530,7 @@ class _Reader:
                 blocks.append(
                     Paragraph(index, alt_text, kind=Kind.IMAGE, image=image, cell=picture_cell)
                 )
-        return tuple(blocks)
+        return tuple(blocks) + tuple(self.notes(len(paragraphs)))
 
 
 def read(path: Path, data: bytes, name: str) -> Document:
@@ -473,4 +558,5 @@ def read(path: Path, data: bytes, name: str) -> Document:
         title=(props.title or "").strip() or None,
         date=stamp.date().isoformat() if stamp else file_date(path),
         cleaned=tuple(reader.cleaned),
+        reading_notes=tuple(reader.reading_notes),
     )

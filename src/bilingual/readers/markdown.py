@@ -5,18 +5,26 @@ name the line an editor finds the sentence on. YAML front matter (between ``---`
 top) may give ``title`` and ``date``. Pictures are read from beside the source; a picture inside
 a line of text becomes its own block after that text. GitHub-style tables are read too (their
 cells are blocks, numbered on along the row's line). Inline HTML tags are left out (their text
-stays); line breaks inside a block join the text.
+stays, and each is named in a reading note); line breaks inside a block join the text.
+
+Emphasis follows the CJK-friendly flanking rules (``cjk_emphasis``: ``**导语：**随着`` is bold);
+``~~strikethrough~~`` is read. Footnotes (``text[^1]`` ... ``[^1]: note``, and inline
+``^[note]``), by mdit-py-plugins' footnote plugin: the citing block gets a mark where the
+reference stands, and each note's paragraphs become ``Kind.FOOTNOTE`` blocks after the article,
+in the order the notes are first cited, numbered by the line their definition starts on. A note
+that is never cited comes last, named in a reading note; lists, quotes and headings inside a note
+are read as the note's paragraphs, and said.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bilingual.document import Document, Kind, Paragraph, SpanKind
+from bilingual.document import Document, Kind, Paragraph, ReadingNote, SpanKind
 from bilingual.errors import InputError
 from bilingual.readers.decode import decode_source, file_date
 from bilingual.readers.images import DocumentImages, image_file
@@ -25,7 +33,25 @@ from bilingual.readers.inline import InlineText
 _OPENS_FRONT = re.compile(r"---[ \t]*\n")  # not "-----": a thematic break
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_INLINE_SPANS = {"em": SpanKind.EMPHASIS, "strong": SpanKind.STRONG, "link": SpanKind.LINK}
+_INLINE_SPANS = {
+    "em": SpanKind.EMPHASIS,
+    "strong": SpanKind.STRONG,
+    "link": SpanKind.LINK,
+    "s": SpanKind.STRIKE,
+}
+_HTML_TAG = re.compile(r"<\s*/?\s*([A-Za-z][\w-]*)")
+# inline HTML that is formatting the model has: <em>, <strong>, <del> (the writer's fallback
+# where CommonMark's * cannot open or close) and their older names
+_HTML_SPANS = {
+    "em": SpanKind.EMPHASIS,
+    "i": SpanKind.EMPHASIS,
+    "strong": SpanKind.STRONG,
+    "b": SpanKind.STRONG,
+    "del": SpanKind.STRIKE,
+    "s": SpanKind.STRIKE,
+    "strike": SpanKind.STRIKE,
+}
+_HTML_FORMAT = re.compile(r"<(/?)(\w+)\s*>$")
 
 
 def front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
@@ -88,6 +114,16 @@ class _Context:
     lists: list[list] = field(default_factory=list)  # [ordered, next number, item_pending]
 
 
+@dataclass
+class _Note:
+    """A footnote being read: its label and where its blocks go."""
+
+    label: str
+    outer: _Context  # the article's context, back when the note ends
+    outer_blocks: list[Paragraph]
+    flattened: set[str] = field(default_factory=set)  # structure read as the note's paragraphs
+
+
 class _Reader:
     def __init__(self, path: Path):
         self.path = path
@@ -95,12 +131,23 @@ class _Reader:
         self.blocks: list[Paragraph] = []
         self.context = _Context()
         self.cell: tuple[int, int] | None = None  # inside a table cell: (row, column)
+        self.note: _Note | None = None  # inside a footnote's definition
+        self.notes: dict[str, list[Paragraph]] = {}  # label -> the note's blocks
+        self.note_lines: dict[str, int] = {}  # label -> the line its definition starts on
+        self.inline_notes: dict[int, tuple[int, list]] = {}  # ^[...] id -> (line, tokens)
+        self.labels: dict[int, str] = {}  # footnote id (citation order) -> label
+        self.reading_notes: list[ReadingNote] = []
 
     def where(self, line: int) -> str:
         return f"{self.path}:{line + 1}"
 
+    def say(self, line: int, message: str) -> None:
+        self.reading_notes.append(ReadingNote(line + 1, message))
+
     def container(self, kind: Kind) -> dict[str, Any]:
         """Where a block sits: quote depth, list depth; the first paragraph of an item."""
+        if self.note is not None:
+            return self.in_note(kind)
         fields: dict[str, Any] = {"quote": self.context.quote, "depth": len(self.context.lists)}
         if self.cell is not None and kind is Kind.PARAGRAPH:
             return {**fields, "kind": Kind.TABLE_CELL, "cell": self.cell}
@@ -114,10 +161,44 @@ class _Reader:
             kind = Kind.QUOTE
         return {**fields, "kind": kind}
 
+    def in_note(self, kind: Kind) -> dict[str, Any]:
+        """A block of a footnote: text blocks are the note's paragraphs (a list, quote,
+        heading or table inside the note is read as paragraphs, and said); code, pictures and
+        rules keep their kind."""
+        assert self.note is not None
+        inner = [
+            name
+            for name, inside in (
+                ("a list", self.context.lists),
+                ("a block quote", self.context.quote),
+                ("a table", self.cell is not None),
+                ("a heading", kind is Kind.HEADING),
+            )
+            if inside
+        ]
+        self.note.flattened.update(inner)
+        if kind in (Kind.PARAGRAPH, Kind.HEADING):
+            kind = Kind.FOOTNOTE
+        return {"kind": kind, "footnote": self.note.label}
+
     def inline(self, token, line: int, kind: Kind, level: int = 0) -> None:
+        text, images = self.inline_text(token.children or [], line)
+        plain, spans = text.result()
+        fields = self.container(kind)
+        if fields["kind"] is Kind.FOOTNOTE:
+            level = 0
+        if plain or fields["kind"] is Kind.TABLE_CELL:  # an empty cell keeps its place
+            self.blocks.append(Paragraph(line, plain, level=level, spans=spans, **fields))
+        for alt, image in images:
+            alt_plain, _ = _plain(alt)
+            picture = {**fields, "kind": Kind.IMAGE}
+            self.blocks.append(Paragraph(line, alt_plain, image=image, **picture))
+
+    def inline_text(self, children, line: int) -> tuple[InlineText, list]:
+        """The text and spans of inline tokens, and the pictures among them."""
         text = InlineText()
         images = []
-        for child in token.children or []:
+        for child in children:
             name = child.type
             if name in ("text", "text_special"):
                 text.add(child.content)
@@ -129,21 +210,82 @@ class _Reader:
                 text.open(_INLINE_SPANS[name[:-5]], child.attrs.get("href"))
             elif name.endswith("_close") and name[:-6] in _INLINE_SPANS:
                 text.close(_INLINE_SPANS[name[:-6]])
+            elif name == "footnote_ref":
+                text.footnote_mark(self.cite(child.meta, line))
             elif name == "image":
                 alt = "".join(c.content for c in child.children or [] if c.type == "text")
                 src = str(child.attrs.get("src", ""))
                 images.append((alt, image_file(src, self.path, self.where(line), self.images)))
             elif name == "html_inline" and _BR.match(child.content):
                 text.line_break()
-            # other inline HTML: the tag is left out, the text around it stays
-        plain, spans = text.result()
-        fields = self.container(kind)
-        if plain or fields["kind"] is Kind.TABLE_CELL:  # an empty cell keeps its place
-            self.blocks.append(Paragraph(line, plain, level=level, spans=spans, **fields))
-        for alt, image in images:
-            alt_plain, _ = _plain(alt)
-            picture = {**fields, "kind": Kind.IMAGE}
-            self.blocks.append(Paragraph(line, alt_plain, image=image, **picture))
+            elif name == "html_inline" and (
+                (tag := _HTML_FORMAT.match(child.content)) and tag[2].lower() in _HTML_SPANS
+            ):
+                if tag[1]:
+                    text.close(_HTML_SPANS[tag[2].lower()])
+                else:
+                    text.open(_HTML_SPANS[tag[2].lower()])
+            elif name == "html_inline":  # the tag is left out, the text around it stays
+                tag = _HTML_TAG.match(child.content)
+                if tag is not None and not child.content.startswith("</"):
+                    self.say(line, f"inline HTML <{tag[1]}> left out (its text is kept)")
+        return text, images
+
+    def cite(self, meta: dict, line: int) -> str:
+        """The label of the footnote a reference cites (an inline note ``^[...]`` gets the
+        first free number)."""
+        ident = int(meta["id"])
+        if ident not in self.labels:
+            label = meta.get("label")
+            if label is None:
+                self.inline_notes.setdefault(ident, (line, []))
+            self.labels[ident] = label if label is not None else ""
+        return self.labels[ident] or f"#inline-{ident}"
+
+    def open_note(self, label: str, line: int) -> None:
+        self.note = _Note(label, self.context, self.blocks)
+        self.context, self.blocks = _Context(), []
+        self.note_lines[label] = line
+
+    def close_note(self) -> None:
+        note = self.note
+        assert note is not None
+        self.notes[note.label] = self.blocks
+        for inner in sorted(note.flattened):
+            self.say(
+                self.note_lines[note.label],
+                f"{inner} inside footnote [^{note.label}] is read as the note's paragraphs",
+            )
+        self.context, self.blocks, self.note = note.outer, note.outer_blocks, None
+
+    def footnotes(self, env: dict) -> list[Paragraph]:
+        """The notes' blocks, in the order they are first cited; uncited ones last."""
+        listed = env.get("footnotes", {}).get("list", {})
+        used = {label for label in self.notes} | {v for v in self.labels.values() if v}
+        free = (str(n) for n in range(1, len(listed) + len(used) + 2) if str(n) not in used)
+        rename = {}
+        out: list[Paragraph] = []
+        for ident in sorted(listed):
+            label = self.labels.get(ident) or listed[ident].get("label")
+            if label:
+                out += self.notes.pop(label, [])
+                continue
+            label = next(free)  # an inline note ^[...]
+            rename[f"#inline-{ident}"] = label
+            line, _ = self.inline_notes.get(ident, (0, []))
+            text, images = self.inline_text(listed[ident].get("tokens", []), line)
+            plain, spans = text.result()
+            out.append(Paragraph(line, plain, spans=spans, kind=Kind.FOOTNOTE, footnote=label))
+        for label, blocks in self.notes.items():
+            self.say(
+                self.note_lines[label],
+                f"footnote [^{label}] is never cited: shown after the others, without a mark",
+            )
+            out += blocks
+        if rename:
+            self.blocks = [_relabel(b, rename) for b in self.blocks]
+            out = [_relabel(b, rename) for b in out]
+        return out
 
     def read(self, tokens) -> tuple[Paragraph, ...]:
         lists = self.context.lists
@@ -189,7 +331,19 @@ class _Reader:
                 self.blocks.append(Paragraph(line, html, **self.container(Kind.HTML)))
             elif kind == "hr":
                 self.blocks.append(Paragraph(line, "", **self.container(Kind.RULE)))
+            elif kind == "footnote_reference_open":
+                self.open_note(str(token.meta["label"]), line)
+            elif kind == "footnote_reference_close":
+                self.close_note()
         return tuple(self.blocks)
+
+
+def _relabel(block: Paragraph, rename: dict[str, str]) -> Paragraph:
+    spans = tuple(
+        replace(s, label=rename.get(s.label or "", s.label)) if s.kind.mark else s
+        for s in block.spans
+    )
+    return replace(block, spans=spans, footnote=rename.get(block.footnote, block.footnote))
 
 
 def _plain(text: str) -> tuple[str, tuple]:
@@ -198,18 +352,35 @@ def _plain(text: str) -> tuple[str, tuple]:
     return inline.result()
 
 
-def parse(text: str, path: Path) -> tuple[tuple[Paragraph, ...], dict[str, Any]]:
+def markdown_parser():
+    """CommonMark with GitHub's tables and strikethrough, footnotes (their definitions left
+    where they stand, so their lines are known) and CJK-friendly emphasis."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
 
+    from bilingual.readers.cjk_emphasis import cjk_emphasis
+
+    md = MarkdownIt("commonmark").use(cjk_emphasis).enable(["table", "strikethrough"])
+    return md.use(footnote_plugin).disable("footnote_tail")
+
+
+def parse(
+    text: str, path: Path
+) -> tuple[tuple[Paragraph, ...], dict[str, Any], tuple[ReadingNote, ...]]:
     meta, body = front_matter(text.replace("\r\n", "\n").replace("\r", "\n"), path)
-    tokens = MarkdownIt("commonmark").enable("table").parse(body)
-    return _Reader(path).read(tokens), meta
+    env: dict = {}
+    tokens = markdown_parser().parse(body, env)
+    reader = _Reader(path)
+    reader.read(tokens)
+    notes = reader.footnotes(env)
+    blocks = tuple(reader.blocks) + tuple(notes)
+    return blocks, meta, tuple(sorted(reader.reading_notes, key=lambda n: n.line))
 
 
 def read(path: Path, data: bytes, name: str) -> Document:
     """A Markdown source's bytes as a Document (no segments yet)."""
     decoded = decode_source(path, data)
-    blocks, meta = parse(decoded.text.lstrip("\ufeff"), path)
+    blocks, meta, reading_notes = parse(decoded.text.lstrip("\ufeff"), path)
     title = meta.get("title")
     return Document(
         name,
@@ -219,4 +390,5 @@ def read(path: Path, data: bytes, name: str) -> Document:
         title=str(title).strip() if title else None,
         date=_date(meta.get("date")) or file_date(path),
         cleaned=decoded.cleaned,
+        reading_notes=reading_notes,
     )

@@ -20,7 +20,17 @@ from bilingual.document.editions import Edition, titles
 from bilingual.writers import WriteOptions
 from bilingual.writers.html_render import absolute, article_html, headings
 
-CSS = """
+# Footnotes: marks raised, the notes after the article in a smaller size.
+FOOTNOTE_CSS = """
+sup.noteref { line-height: 0; font-size: .75em; }
+sup.noteref a, a.backref { text-decoration: none; }
+section.footnotes { font-size: .9em; margin-top: 2em; }
+section.footnotes aside { margin: 0 0 .6em 0; }
+section.footnotes aside > * { margin: 0; }
+"""
+
+CSS = (
+    """
 body { line-height: 1.7; }
 [lang="zh-Hans"] { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", serif; }
 [lang="zh-Hant"] { font-family: "Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", serif; }
@@ -40,6 +50,8 @@ th, td { border: 1px solid #ccc; padding: .2em .4em; vertical-align: top; text-a
 .cell > * { margin: 0; }
 .cell > [lang="en"] { color: #444; }
 """
+    + FOOTNOTE_CSS
+)
 
 CHAPTER = "article.xhtml"
 
@@ -142,7 +154,9 @@ def build_epub(document: Document, edition: Edition) -> bytes:
         )
     chapter = epub.EpubHtml(title=chinese_title, file_name=CHAPTER, lang=lang)
     # A relative link (another Markdown file, a bookmark) has no target inside the book.
-    article = article_html(document, edition, lambda i: paths[i.file_name], links=absolute)
+    article = article_html(
+        document, edition, lambda i: paths[i.file_name], links=absolute, epub=True
+    )
     chapter.content = f"<html><body><article>{article}</article></body></html>"
     chapter.add_item(style)
     book.add_item(chapter)

@@ -65,6 +65,13 @@ hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
 #view-zh:checked ~ main [lang="en"], #view-en:checked ~ main [lang^="zh"] { display: none; }
 #view-zh:checked ~ main .pair, #view-en:checked ~ main .pair { grid-template-columns: 1fr; }
 footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
+sup.noteref { line-height: 0; font-size: .75em; }
+sup.noteref a, a.backref { text-decoration: none; }
+section.footnotes { font-size: .9em; margin-top: 3rem; }
+section.footnotes hr { margin: 0 0 1rem; }
+.pair.footnote > aside { margin: .3rem 0; }
+.pair.footnote > aside > * { margin: 0; }
+:target { background: #fff3c4; }
 @media (max-width: 48rem) {
   body { padding: 0 1rem 3rem; font-size: 16px; }
   .pair { grid-template-columns: 1fr; }

@@ -5,6 +5,10 @@ Every text block is a ``div.pair`` holding the Chinese and the English as the so
 its segment ID, in both languages. Block quotes and lists are real ``blockquote``/``ul``/``ol``/
 ``li``. Code and HTML blocks are shown once, as code. The output is XHTML-compatible (quoted
 attributes, closed empty elements), so the EPUB can use it as it is.
+
+Footnotes follow the article in a ``section.footnotes``: per note a pair of ``aside``s (its
+Chinese, its English), each mark in the text leading to the note in its own language and the
+note's number leading back (``NoteMarks``, ``footnotes_html``).
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from bilingual.document.editions import Edition
 from bilingual.writers.blocks import (
     Container,
     Piece,
+    article_blocks,
     chinese_pieces,
     containers,
     english_pieces,
+    footnote_numbers,
+    footnotes,
     joined,
     render_inline,
     same_cell,
@@ -37,9 +44,13 @@ _COMMENTS = re.compile(r"(?:\s*<!--.*?-->\s*)+", re.DOTALL)
 def _open_tag(span: Span) -> str:
     if span.kind is SpanKind.LINK:
         return f'<a href="{escape(span.url or "", quote=True)}">'
-    return {SpanKind.EMPHASIS: "<em>", SpanKind.STRONG: "<strong>", SpanKind.CODE: "<code>"}[
-        span.kind
-    ]
+    return {
+        SpanKind.EMPHASIS: "<em>",
+        SpanKind.STRONG: "<strong>",
+        SpanKind.CODE: "<code>",
+        SpanKind.STRIKE: "<del>",
+        SpanKind.FOOTNOTE_REF: "",
+    }[span.kind]
 
 
 def _close_tag(span: Span) -> str:
@@ -48,7 +59,95 @@ def _close_tag(span: Span) -> str:
         SpanKind.EMPHASIS: "</em>",
         SpanKind.STRONG: "</strong>",
         SpanKind.CODE: "</code>",
+        SpanKind.STRIKE: "</del>",
+        SpanKind.FOOTNOTE_REF: "",
     }[span.kind]
+
+
+# --- footnotes: marks in the text, the notes at the end, linked both ways ------------------
+
+
+class NoteMarks:
+    """Footnote marks and notes, linked both ways: the Chinese text's mark leads to the note's
+    Chinese (``#fn-N``), the English's to its English (``#fn-N-en``), and each note's number
+    back to the first mark in its language. ``epub``: with EPUB's ``epub:type`` semantics
+    (``noteref``, ``footnote``), which reading systems use to show the note in a pop-up."""
+
+    def __init__(self, document: Document, epub: bool = False):
+        self.numbers = footnote_numbers(document.paragraphs)
+        self.epub = epub
+        self.seen: Counter[str] = Counter()
+
+    def mark(self, span: Span, lang: str) -> str:
+        number = self.numbers.get(span.label or "")
+        if number is None:
+            return ""  # a note the source lacks (named when it was read)
+        suffix = "-en" if lang == "en" else ""
+        self.seen[f"{number}{suffix}"] += 1
+        count = self.seen[f"{number}{suffix}"]
+        ident = f"fnref-{number}{suffix}" + (f"-{count}" if count > 1 else "")
+        kind = ' epub:type="noteref"' if self.epub else ""
+        return (
+            f'<sup class="noteref"><a id="{ident}" href="#fn-{number}{suffix}"{kind}'
+            f' role="doc-noteref">{number}</a></sup>'
+        )
+
+    def note(self, number: int, lang: str, body: list[str]) -> str:
+        """One language's side of note ``number``: its blocks, the first opened by the number
+        leading back to the mark."""
+        suffix = "-en" if lang == "en" else ""
+        kind = ' epub:type="footnote"' if self.epub else ""
+        back = (
+            f'<a class="backref" href="#fnref-{number}{suffix}" role="doc-backlink">{number}</a> '
+            if self.seen[f"{number}{suffix}"]
+            else f'<span class="backref">{number}</span> '  # never cited: nowhere to go back to
+        )
+        if body and body[0].startswith("<p"):
+            first = body[0]
+            at = first.index(">") + 1
+            body = [first[:at] + back + first[at:], *body[1:]]
+        else:
+            body = [f"<p>{back}</p>", *body]
+        return (
+            f'<aside class="footnote" id="fn-{number}{suffix}" lang="{lang}"{kind}'
+            f' role="doc-footnote">{"".join(body)}</aside>'
+        )
+
+
+def footnotes_html(
+    document: Document,
+    edition: Edition,
+    image_source: ImageSource,
+    links: LinkFilter,
+    marks: NoteMarks,
+) -> str:
+    """The notes after the article: per note a pair, its Chinese beside its English (code and
+    pictures of a note on the Chinese side)."""
+    notes = footnotes(document.paragraphs)
+    if not notes:
+        return ""
+    out = [f'<section class="footnotes" aria-label="{_NOTES_LABEL}"><hr/>']
+    for _, number, blocks in notes:
+        chinese: list[str] = []
+        english: list[str] = []
+        for block in blocks:
+            if block.kind is not Kind.FOOTNOTE:
+                chinese.append(block_html(block, edition, image_source, links, marks=marks))
+                continue
+            zh = _sentences(chinese_pieces(block, edition), "", links, marks, edition.code)
+            en = _sentences(english_pieces(block), " ", links, marks, "en")
+            chinese.append(f"<p>{zh}</p>")
+            english += [f"<p>{en}</p>"] if en else []
+        out.append('<div class="pair footnote">')
+        out.append(marks.note(number, edition.code, chinese))
+        if english:
+            out.append(marks.note(number, "en", english))
+        out.append("</div>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+_NOTES_LABEL = "注释 · Notes"
 
 
 def absolute(url: str) -> bool:
@@ -56,17 +155,37 @@ def absolute(url: str) -> bool:
     return bool(_SCHEME.match(url))
 
 
-def inline_html(text: str, spans: tuple[Span, ...], links: LinkFilter = bool) -> str:
-    """``text`` with its spans as HTML; links that ``links`` refuses are left as text."""
+def inline_html(
+    text: str,
+    spans: tuple[Span, ...],
+    links: LinkFilter = bool,
+    marks: NoteMarks | None = None,
+    lang: str = "",
+) -> str:
+    """``text`` with its spans as HTML; links that ``links`` refuses are left as text;
+    footnote marks by ``marks`` (none without it)."""
     kept = tuple(s for s in spans if s.kind is not SpanKind.LINK or links(s.url or ""))
+
+    def open_tag(span: Span) -> str:
+        if span.kind.mark:
+            return marks.mark(span, lang) if marks is not None else ""
+        return _open_tag(span)
+
     return render_inline(
-        text, kept, lambda s, e: escape(text[s:e], quote=False), _open_tag, _close_tag
+        text, kept, lambda s, e: escape(text[s:e], quote=False), open_tag, _close_tag
     )
 
 
-def _sentences(pieces: list[Piece], separator: str, links: LinkFilter) -> str:
+def _sentences(
+    pieces: list[Piece],
+    separator: str,
+    links: LinkFilter,
+    marks: NoteMarks | None = None,
+    lang: str = "",
+) -> str:
     return separator.join(
-        f'<span class="s" data-id="{p.id}">{inline_html(p.text, p.spans, links)}</span>'
+        f'<span class="s" data-id="{p.id}">{inline_html(p.text, p.spans, links, marks, lang)}'
+        "</span>"
         for p in pieces
     )
 
@@ -94,8 +213,10 @@ def block_html(
     image_source: ImageSource,
     links: LinkFilter = bool,
     ident: str | None = None,
+    marks: NoteMarks | None = None,
 ) -> str:
-    """One block's HTML; ``ident`` is its ``id`` (default: ``anchor(paragraph)``)."""
+    """One block's HTML; ``ident`` is its ``id`` (default: ``anchor(paragraph)``); ``marks``
+    renders footnote marks."""
     ident = ident or anchor(paragraph)
     lang = edition.code
     kind = paragraph.kind
@@ -108,8 +229,8 @@ def block_html(
         return f'<pre class="{css}" translate="no"{info}><code>{code}</code></pre>'
     if kind is Kind.RULE:
         return "<hr/>"
-    chinese = _sentences(chinese_pieces(paragraph, edition), "", links)
-    english = _sentences(english_pieces(paragraph), " ", links)
+    chinese = _sentences(chinese_pieces(paragraph, edition), "", links, marks, lang)
+    english = _sentences(english_pieces(paragraph), " ", links, marks, "en")
     if kind is Kind.IMAGE and paragraph.image is not None:
         image = paragraph.image
         alt = escape(joined(chinese_pieces(paragraph, edition), "")[0], quote=True)
@@ -174,14 +295,20 @@ def _close(container: Container) -> str:
 
 
 def article_html(
-    document: Document, edition: Edition, image_source: ImageSource, links: LinkFilter = bool
+    document: Document,
+    edition: Edition,
+    image_source: ImageSource,
+    links: LinkFilter = bool,
+    epub: bool = False,
 ) -> str:
-    """The article's blocks, nested in their quotes and lists; ``links`` says which link
-    addresses to keep (the others' text stays, unlinked)."""
+    """The article's blocks, nested in their quotes and lists, then its footnotes; ``links``
+    says which link addresses to keep (the others' text stays, unlinked); ``epub``: footnotes
+    with EPUB's semantics."""
     out: list[str] = []
     previous: Paragraph | None = None
     anchors: Counter[str] = Counter()
-    for closing, opening, block in containers(document.paragraphs):
+    marks = NoteMarks(document, epub)
+    for closing, opening, block in containers(article_blocks(document.paragraphs)):
         end_table, start_table = _table(previous, block)
         out += [end_table] if end_table else []
         out += [_close(c) for c in closing]
@@ -193,8 +320,9 @@ def article_html(
         anchors[ident] += 1
         if anchors[ident] > 1:  # pictures without alt text on one line: b005, b005-2, ...
             ident = f"{ident}-{anchors[ident]}"
-        out.append(block_html(block, edition, image_source, links, ident))
+        out.append(block_html(block, edition, image_source, links, ident, marks))
         previous = block
+    out.append(footnotes_html(document, edition, image_source, links, marks))
     return "\n".join(out)
 
 

@@ -42,8 +42,24 @@ def reading_items(document: Document) -> list[dict]:
     ]
 
 
+def unsupported_items(document: Document) -> list[dict]:
+    """What the reader could not keep as it was (an uncited footnote, inline HTML left out)."""
+    return [
+        {
+            "id": None,
+            "line": note.line,
+            "check": "source-unsupported",
+            "severity": "info",
+            "message": note.message,
+            "source": None,
+            "english": None,
+        }
+        for note in document.reading_notes
+    ]
+
+
 def render_qa(document: Document) -> str:
-    items = reading_items(document) + qa_items(document)
+    items = reading_items(document) + unsupported_items(document) + qa_items(document)
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
