@@ -259,33 +259,54 @@ class _Reader:
         self.context, self.blocks, self.note = note.outer, note.outer_blocks, None
 
     def footnotes(self, env: dict) -> list[Paragraph]:
-        """The notes' blocks, in the order they are first cited; uncited ones last."""
+        """The notes' blocks, in the order they are first cited: by the article, then by the
+        notes in that order (a note cited only by another note follows it); notes never cited
+        come last, in the order they are defined, named in a reading note."""
         listed = env.get("footnotes", {}).get("list", {})
+        cited = {f.get("label") for f in listed.values()}
         used = {label for label in self.notes} | {v for v in self.labels.values() if v}
         free = (str(n) for n in range(1, len(listed) + len(used) + 2) if str(n) not in used)
         rename = {}
-        out: list[Paragraph] = []
         for ident in sorted(listed):
-            label = self.labels.get(ident) or listed[ident].get("label")
-            if label:
-                out += self.notes.pop(label, [])
+            if self.labels.get(ident) or listed[ident].get("label"):
                 continue
-            label = next(free)  # an inline note ^[...]
+            label = next(free)  # an inline note ^[...]: its own paragraph, numbered on
             rename[f"#inline-{ident}"] = label
             line, _ = self.inline_notes.get(ident, (0, []))
             text, images = self.inline_text(listed[ident].get("tokens", []), line)
             plain, spans = text.result()
-            out.append(Paragraph(line, plain, spans=spans, kind=Kind.FOOTNOTE, footnote=label))
-        for label, blocks in self.notes.items():
-            self.say(
-                self.note_lines[label],
-                f"footnote [^{label}] is never cited: shown after the others, without a mark",
-            )
-            out += blocks
+            fields: dict[str, Any] = {"footnote": label}
+            blocks = [Paragraph(line, plain, spans=spans, kind=Kind.FOOTNOTE, **fields)]
+            blocks += [Paragraph(line, _plain(alt)[0], kind=Kind.IMAGE, image=image, **fields)
+                       for alt, image in images]  # fmt: skip
+            self.notes[label], self.note_lines[label] = blocks, line
+            cited.add(label)
         if rename:
             self.blocks = [_relabel(b, rename) for b in self.blocks]
-            out = [_relabel(b, rename) for b in out]
-        return out
+            self.notes = {k: [_relabel(b, rename) for b in v] for k, v in self.notes.items()}
+        order: list[str] = []
+
+        def cites(blocks: list[Paragraph]) -> None:
+            for block in blocks:
+                for span in block.spans:
+                    if span.kind.mark and span.label in self.notes and span.label not in order:
+                        order.append(span.label)
+
+        cites(self.blocks)
+        done = 0
+        while len(order) < len(self.notes):
+            if done < len(order):
+                cites(self.notes[order[done]])
+                done += 1
+                continue
+            label = next(k for k in self.notes if k not in order)
+            if label not in cited:
+                self.say(
+                    self.note_lines[label],
+                    f"footnote [^{label}] is never cited: shown after the others, without a mark",
+                )
+            order.append(label)
+        return [block for label in order for block in self.notes[label]]
 
     def read(self, tokens) -> tuple[Paragraph, ...]:
         lists = self.context.lists

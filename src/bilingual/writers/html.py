@@ -72,6 +72,7 @@ section.footnotes hr { margin: 0 0 1rem; }
 .pair.footnote > aside { margin: .3rem 0; }
 .pair.footnote > aside > * { margin: 0; }
 :target { background: #fff3c4; }
+sup.noteref a, aside.footnote { scroll-margin-top: 4.5rem; }  /* clear of the sticky control */
 @media (max-width: 48rem) {
   body { padding: 0 1rem 3rem; font-size: 16px; }
   .pair { grid-template-columns: 1fr; }

@@ -87,8 +87,9 @@ class NoteMarks:
         count = self.seen[f"{number}{suffix}"]
         ident = f"fnref-{number}{suffix}" + (f"-{count}" if count > 1 else "")
         kind = ' epub:type="noteref"' if self.epub else ""
+        # U+2060 WORD JOINER: the mark never starts a line of its own (CJK text breaks anywhere)
         return (
-            f'<sup class="noteref"><a id="{ident}" href="#fn-{number}{suffix}"{kind}'
+            f'\u2060<sup class="noteref"><a id="{ident}" href="#fn-{number}{suffix}"{kind}'
             f' role="doc-noteref">{number}</a></sup>'
         )
 

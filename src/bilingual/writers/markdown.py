@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -129,6 +130,7 @@ def inline(
     text: str, spans: tuple[Span, ...], *, in_table: bool = False, line_start: bool = True
 ) -> str:
     """``text`` with its formatting as Markdown; ``line_start``: it opens a paragraph's line."""
+    spans = _around_marks(spans)
     edges = [e for s in spans if not s.kind.mark for e in (s.start, s.end)]
     html: set[Span] = set()
     for span in spans:
@@ -168,6 +170,19 @@ def inline(
 
     rendered = render_inline(text, spans, emit, open_tag, close_tag)
     return _line_start(rendered) if line_start else rendered
+
+
+def _around_marks(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """A link or inline code with a footnote mark inside it as two, either side of the mark
+    (neither can hold a footnote reference in Markdown)."""
+    marks = sorted({s.start for s in spans if s.kind.mark})
+    out: list[Span] = []
+    for span in spans:
+        split = span.kind in (SpanKind.LINK, SpanKind.CODE)
+        cuts = [m for m in marks if span.start < m < span.end] if split else []
+        edges = [span.start, *cuts, span.end]
+        out += [replace(span, start=a, end=b) for a, b in zip(edges, edges[1:], strict=False)]
+    return tuple(out)
 
 
 def _code_fence(code: str) -> tuple[str, str]:
