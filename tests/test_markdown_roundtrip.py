@@ -100,9 +100,14 @@ def structure(blocks) -> list[tuple]:
             b.number,
             b.quote,
             b.text,
-            tuple(sorted((s.kind.value, s.start, s.end, s.url, s.label) for s in b.spans)),
+            tuple(
+                sorted(
+                    (s.kind.value, s.start, s.end, s.url, getattr(s, "label", None))
+                    for s in b.spans
+                )
+            ),
             b.cell,
-            b.footnote,
+            getattr(b, "footnote", ""),
         )
         for b in blocks
     ]
