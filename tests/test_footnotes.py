@@ -319,3 +319,56 @@ def test_a_word_source_keeps_its_footnote_and_endnote_in_every_edition(noted):
     rows = {r.cells[1].text: r.cells[3].text for r in _table(dist / "worded-notes.zh-Hans_en.docx")}
     assert rows["数据来自公司公告。"].splitlines()[1] == "footnote 1, cited at p002.s01"
     assert rows["报告全文见附录。"].splitlines()[1] == "footnote 2, cited at p003.s01"
+
+
+# --- the formatting stage ------------------------------------------------------------------
+
+
+def test_marks_and_strikethrough_are_carried_onto_the_english_or_said(tmp_path):
+    from test_formatting import translated
+
+    from bilingual.stages.formatting import CHECK, MARK_CHECK
+
+    path = tmp_path / "carry.md"
+    path.write_text(
+        "据报道[^1]。\n\nOpenAI[^1]发布了模型。\n\n他说[^1]今天很好。\n\n~~整句删除。~~\n\n"
+        "这是~~旧的~~说法。\n\n[^1]: 注。\n",
+        encoding="utf-8",
+    )
+    english = {
+        "p001.s01": "Reportedly.",
+        "p003.s01": "OpenAI released a model.",
+        "p005.s01": "He said today is fine.",
+        "p007.s01": "Deleted in full.",
+        "p009.s01": "This is the old view.",
+    }
+    document = translated(path, english)
+
+    def shown(sid: str) -> tuple[str, list[str]]:
+        segment = next(s for s in document.segments if s.id == sid)
+        text = segment.english or ""
+        for span in sorted(segment.english_spans, key=lambda s: -s.end):
+            if span.kind is SpanKind.FOOTNOTE_REF:
+                text = text[: span.start] + f"[^{span.label}]" + text[span.start :]
+            else:
+                text = (
+                    text[: span.start] + "<" + text[span.start : span.end] + ">" + text[span.end :]
+                )
+        return text, [
+            f"{f.check}: {f.message}" for f in segment.flags if f.check in (CHECK, MARK_CHECK)
+        ]
+
+    assert shown("p001.s01") == ("Reportedly[^1].", [])  # before the full stop, as in Chinese
+    assert shown("p003.s01") == ("OpenAI[^1] released a model.", [])  # after the name it follows
+    assert shown("p005.s01") == (
+        "He said today is fine.[^1]",
+        [f'{MARK_CHECK}: footnote mark [^1] placed at the end of the English sentence '
+         '(in the Chinese it follows "他说")'],
+    )  # fmt: skip
+    moved = next(s for s in document.segments if s.id == "p005.s01").flags[-1]
+    assert moved.text(traditional=True).endswith('(in the Chinese it follows "他說")')
+    assert shown("p007.s01") == ("<Deleted in full.>", [])  # struck through as a whole
+    assert shown("p009.s01") == (
+        "This is the old view.",
+        [f'{CHECK}: formatting not carried: strike "旧的"'],
+    )

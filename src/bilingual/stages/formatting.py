@@ -73,34 +73,47 @@ _LATIN_BEFORE = re.compile(r"[A-Za-z0-9][\w.+\-/]*$")
 _OPENING = "\"'“‘「『(（[【 "
 
 
-def _place_mark(segment: Segment, mark: Span, english: str) -> tuple[Span, str | None]:
+def _mark_moved(segment: Segment, mark: Span) -> Flag:
+    """The note that a mark went to the end of the English, quoting the Chinese it follows in
+    each edition's script."""
+
+    def message(text: str, at: int) -> str:
+        return (
+            f"footnote mark [^{mark.label}] placed at the end of the English sentence "
+            f'(in the Chinese it follows "{text[:at].strip()[-8:]}")'
+        )
+
+    hant = next(
+        (s for s in segment.traditional_spans if s.kind.mark and s.label == mark.label), None
+    )
+    traditional = message(segment.traditional, hant.start) if hant and segment.traditional else None
+    return Flag(MARK_CHECK, message(segment.source, mark.start), Severity.INFO, traditional)
+
+
+def _place_mark(segment: Segment, mark: Span, english: str) -> tuple[Span, bool]:
     """Where a footnote mark goes on ``english``: at the sentence's end (before its final
     punctuation when the Chinese has it there), at its start, or after the glossary term or
-    Latin text it follows. Anywhere else it goes at the end of the English, with a note: a
-    reader still finds the footnote, and the English says where the Chinese had it."""
+    Latin text it follows. Anywhere else it goes at the end of the English (True: moved): a
+    reader still finds the footnote, and a note says where the Chinese had it."""
     source, at = segment.source, mark.start
     before, after = source[:at], source[at:]
     core = len(english.rstrip(_TRAILING))
     if not after.strip():
-        return replace(mark, start=len(english.rstrip()), end=len(english.rstrip())), None
+        return replace(mark, start=len(english.rstrip()), end=len(english.rstrip())), False
     if not after.strip(_TRAILING):
-        return replace(mark, start=core, end=core), None
+        return replace(mark, start=core, end=core), False
     if not before.strip(_OPENING):
         lead = len(english) - len(english.lstrip(_OPENING))
-        return replace(mark, start=lead, end=lead), None
+        return replace(mark, start=lead, end=lead), False
     patterns = [term_pattern(h.en, re.IGNORECASE) for h in segment.terms if h.end == at]
     if (latin := _LATIN_BEFORE.search(before)) is not None:
         patterns.append(_literal(latin.group()))
     for pattern in patterns:
         match = next(pattern.finditer(english), None)
         if match is not None:
-            return replace(mark, start=match.end(), end=match.end()), None
+            return replace(mark, start=match.end(), end=match.end()), False
     end = len(english.rstrip())
-    near = before.strip()[-8:]
-    return replace(mark, start=end, end=end), (
-        f"footnote mark [^{mark.label}] placed at the end of the English sentence "
-        f'(in the Chinese it follows "{near}")'
-    )
+    return replace(mark, start=end, end=end), True
 
 
 def _describe(segment: Segment, span: Span) -> str:
@@ -120,10 +133,10 @@ def carry(segment: Segment) -> Segment:
     flags = list(segment.flags)
     for span in segment.spans:
         if span.kind.mark:
-            moved, note = _place_mark(segment, span, english)
-            placed.append(moved)
-            if note:
-                flags.append(Flag(MARK_CHECK, note, Severity.INFO))
+            placed_mark, moved = _place_mark(segment, span, english)
+            placed.append(placed_mark)
+            if moved:
+                flags.append(_mark_moved(segment, span))
             continue
         found = _place(segment, span, english, placed)
         if found is None:
