@@ -372,3 +372,29 @@ def test_marks_and_strikethrough_are_carried_onto_the_english_or_said(tmp_path):
         "This is the old view.",
         [f'{CHECK}: formatting not carried: strike "旧的"'],
     )
+
+
+# --- nothing dropped silently ----------------------------------------------------------------
+
+
+def test_what_a_reader_cannot_keep_is_named_in_qa(tmp_path):
+    word = docx.Document()
+    paragraph = word.add_paragraph("正文")
+    paragraph.add_run("下划线").underline = True
+    paragraph.add_run("上标").font.superscript = True
+    word.add_paragraph().add_run("又一个").underline = True
+    word.save(str(tmp_path / "formats.docx"))
+    notes = [(n.line, n.message) for n in read_source(tmp_path / "formats.docx").reading_notes]
+    tail = "the text is read without it"
+    assert notes == [
+        (1, f"underline is not kept (2 in all, the first in paragraph 1): {tail}"),
+        (1, f"superscript is not kept (1 in all, the first in paragraph 1): {tail}"),
+    ]
+    markdown = tmp_path / "tags.md"
+    markdown.write_text("正文<u>下划线</u>和<b>粗体</b>。\n", encoding="utf-8")
+    document = read_source(markdown)
+    assert document.paragraphs[0].text == "正文下划线和粗体。"
+    assert [s.kind for s in document.paragraphs[0].spans] == [SpanKind.STRONG]  # <b> is kept
+    assert [n.message for n in document.reading_notes] == [
+        "inline HTML <u> left out (its text is kept)"
+    ]

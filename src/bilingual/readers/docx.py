@@ -100,6 +100,24 @@ def _on(element) -> bool | None:
     return element.get(W + "val", "true").lower() not in ("0", "false", "off", "none")
 
 
+def _unkept_formatting(run) -> list[str]:
+    """The run's own formatting that the model has no span for, by name."""
+    rpr = run.find(W + "rPr")
+    if rpr is None:
+        return []
+    names = []
+    underline = rpr.find(W + "u")
+    if underline is not None and underline.get(W + "val", "single") != "none":
+        names.append("underline")
+    align = rpr.find(W + "vertAlign")
+    if align is not None and align.get(W + "val") in ("superscript", "subscript"):
+        names.append(str(align.get(W + "val")))
+    highlight = rpr.find(W + "highlight")
+    if highlight is not None and highlight.get(W + "val", "none") != "none":
+        names.append("highlight")
+    return names
+
+
 def _on_attribute(value: str | None) -> bool:
     return value is not None and value.lower() in ("1", "true", "on")
 
@@ -224,6 +242,7 @@ class _Reader:
         self.cleaned: list[Cleaned] = []  # characters no output can hold, as they were removed
         self.cited: dict[tuple[str, str], str] = {}  # (part, note id) -> label, citation order
         self.reading_notes: list[ReadingNote] = []
+        self.unkept: dict[str, tuple[int, int]] = {}  # name -> (how often, first paragraph)
 
     def _clean(self, text: str, line: int, column: int) -> str:
         """``text`` without the characters no output can hold, by the rule every reader follows
@@ -344,6 +363,11 @@ class _Reader:
                     fields[-1]["instr"] += child.text or ""
                 elif tag in (W + "drawing", W + "pict", MC + "AlternateContent"):
                     pictures.extend(self._pictures(child, where))
+                elif tag == W + "commentReference":
+                    self._unkept("a comment", number)
+            if "".join(pieces).strip():
+                for name in _unkept_formatting(r):
+                    self._unkept(name, number)
             emit("".join(pieces), kinds, url)
 
         def emit(value: str, kinds: set[SpanKind], url: str | None) -> None:
@@ -378,6 +402,18 @@ class _Reader:
         walk(p, None)
         return text, pictures
 
+    def _unkept(self, name: str, number: int) -> None:
+        """Count what the model cannot hold (underline, a comment), by name."""
+        count, first = self.unkept.get(name, (0, number))
+        self.unkept[name] = (count + 1, first)
+
+    def unkept_notes(self) -> list[ReadingNote]:
+        return [
+            ReadingNote(first, f"{name} is not kept ({count} in all, the first in paragraph "
+                        f"{first}): the text is read without it")
+            for name, (count, first) in self.unkept.items()
+        ]  # fmt: skip
+
     def _cite(self, tag: str, ident: str) -> str:
         """The label of the note a reference cites: 1, 2, ... in citation order."""
         key = (_NOTE_REFERENCES[tag][0], ident)
@@ -405,6 +441,7 @@ class _Reader:
         blocks: list[Paragraph] = []
         index = first
         body_rels = self.rels
+        by_id: dict[str, dict] = {}  # part -> note id -> the note element
         for (part_name, ident), label in self.cited.items():
             if part_name not in parts:
                 self.reading_notes.append(
@@ -412,7 +449,9 @@ class _Reader:
                 )
                 continue
             root, self.rels = parts[part_name]
-            note = root.find(f"{tags[part_name]}[@{W}id='{ident}']")
+            if part_name not in by_id:
+                by_id[part_name] = {n.get(W + "id"): n for n in root.iter(tags[part_name])}
+            note = by_id[part_name].get(ident)
             paragraphs = [] if note is None else [p for p in note.iter(W + "p")]
             if note is not None and note.find(f".//{W}tbl") is not None:
                 self.reading_notes.append(
@@ -558,5 +597,5 @@ def read(path: Path, data: bytes, name: str) -> Document:
         title=(props.title or "").strip() or None,
         date=stamp.date().isoformat() if stamp else file_date(path),
         cleaned=tuple(reader.cleaned),
-        reading_notes=tuple(reader.reading_notes),
+        reading_notes=tuple(reader.reading_notes + reader.unkept_notes()),
     )

@@ -285,27 +285,32 @@ class _Reader:
             self.blocks = [_relabel(b, rename) for b in self.blocks]
             self.notes = {k: [_relabel(b, rename) for b in v] for k, v in self.notes.items()}
         order: list[str] = []
+        ordered: set[str] = set()
 
         def cites(blocks: list[Paragraph]) -> None:
             for block in blocks:
                 for span in block.spans:
-                    if span.kind.mark and span.label in self.notes and span.label not in order:
-                        order.append(span.label)
+                    label = span.label or ""
+                    if span.kind.mark and label in self.notes and label not in ordered:
+                        order.append(label)
+                        ordered.add(label)
 
         cites(self.blocks)
+        remaining = iter(self.notes)  # in the order defined: each looked at once
         done = 0
         while len(order) < len(self.notes):
             if done < len(order):
                 cites(self.notes[order[done]])
                 done += 1
                 continue
-            label = next(k for k in self.notes if k not in order)
+            label = next(k for k in remaining if k not in ordered)
             if label not in cited:
                 self.say(
                     self.note_lines[label],
                     f"footnote [^{label}] is never cited: shown after the others, without a mark",
                 )
             order.append(label)
+            ordered.add(label)
         return [block for label in order for block in self.notes[label]]
 
     def read(self, tokens) -> tuple[Paragraph, ...]:

@@ -64,7 +64,9 @@ def render_inline(
     closed there and opened again. Nothing nests inside inline code. ``emit_text(start, end)``
     renders ``text[start:end]``. A mark (a footnote reference) is its ``open_tag`` and
     ``close_tag`` together, after the spans that end where it stands."""
-    marks = [s for s in spans if s.kind.mark]
+    marks: dict[int, list[Span]] = {}
+    for mark in (s for s in spans if s.kind.mark):
+        marks.setdefault(mark.start, []).append(mark)
     spans = nested(s for s in spans if s.end > s.start and not s.kind.mark)
     code = [s for s in spans if s.kind is SpanKind.CODE]
     spans = [
@@ -72,9 +74,7 @@ def render_inline(
         for s in spans
         if s.kind is SpanKind.CODE or not any(c.start <= s.start and s.end <= c.end for c in code)
     ]
-    edges = sorted(
-        {0, len(text)} | {e for s in spans for e in (s.start, s.end)} | {m.start for m in marks}
-    )
+    edges = sorted({0, len(text)} | {e for s in spans for e in (s.start, s.end)} | set(marks))
     out: list[str] = []
     stack: list[Span] = []
     for n, position in enumerate(edges):
@@ -87,7 +87,7 @@ def render_inline(
         for span in reversed(reopen):
             out.append(open_tag(span))
             stack.append(span)
-        out += [open_tag(m) + close_tag(m) for m in marks if m.start == position]
+        out += [open_tag(m) + close_tag(m) for m in marks.get(position, ())]
         for span in spans:
             if span.start == position:
                 out.append(open_tag(span))

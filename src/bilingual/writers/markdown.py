@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -179,7 +180,8 @@ def _around_marks(spans: tuple[Span, ...]) -> tuple[Span, ...]:
     out: list[Span] = []
     for span in spans:
         split = span.kind in (SpanKind.LINK, SpanKind.CODE)
-        cuts = [m for m in marks if span.start < m < span.end] if split else []
+        inside = marks[bisect_right(marks, span.start) : bisect_left(marks, span.end)]
+        cuts = inside if split else []
         edges = [span.start, *cuts, span.end]
         out += [replace(span, start=a, end=b) for a, b in zip(edges, edges[1:], strict=False)]
     return tuple(out)
