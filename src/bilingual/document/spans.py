@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from bilingual.document import Replacement, Span
+from bilingual.document import Replacement, Span, SpanKind
 
 
 def clip(spans: Iterable[Span], start: int, end: int) -> tuple[Span, ...]:
@@ -93,5 +93,6 @@ def merged(spans: Iterable[Span], text: str) -> tuple[Span, ...]:
 
 
 def nested(spans: Iterable[Span]) -> list[Span]:
-    """Spans ordered for rendering: by start, outer (longer) first, marks last."""
-    return sorted(spans, key=lambda s: (s.start, s.kind.mark, -s.end))
+    """Spans ordered for rendering: by start, outer (longer) first (inline code inside other
+    formatting over the same text), marks last."""
+    return sorted(spans, key=lambda s: (s.start, s.kind.mark, -s.end, s.kind is SpanKind.CODE))

@@ -5,7 +5,8 @@ name the line an editor finds the sentence on. YAML front matter (between ``---`
 top) may give ``title`` and ``date``. Pictures are read from beside the source; a picture inside
 a line of text becomes its own block after that text. GitHub-style tables are read too (their
 cells are blocks, numbered on along the row's line). Inline HTML tags are left out (their text
-stays, and each is named in a reading note); line breaks inside a block join the text.
+stays, and each is named in a reading note); line breaks inside a block join the text. A
+paragraph right under a picture that repeats its description is its caption.
 
 Emphasis follows the CJK-friendly flanking rules (``cjk_emphasis``: ``**导语：**随着`` is bold);
 ``~~strikethrough~~`` is read. Footnotes (``text[^1]`` ... ``[^1]: note``, and inline
@@ -187,12 +188,31 @@ class _Reader:
         fields = self.container(kind)
         if fields["kind"] is Kind.FOOTNOTE:
             level = 0
+        if not images and not spans and self.is_caption(plain, fields):
+            return
         if plain or fields["kind"] is Kind.TABLE_CELL:  # an empty cell keeps its place
             self.blocks.append(Paragraph(line, plain, level=level, spans=spans, **fields))
         for alt, image in images:
             alt_plain, _ = _plain(alt)
-            picture = {**fields, "kind": Kind.IMAGE}
+            picture = {**fields, "kind": Kind.IMAGE, "number": 0}  # an item's number is its text's
             self.blocks.append(Paragraph(line, alt_plain, image=image, **picture))
+
+    def is_caption(self, text: str, fields: dict[str, Any]) -> bool:
+        """A paragraph right under a picture that repeats its description: the picture's
+        caption (the readers' Markdown writes one), not a block of its own."""
+        previous = self.blocks[-1] if self.blocks else None
+        return (
+            bool(text)
+            and previous is not None
+            and previous.kind is Kind.IMAGE
+            and previous.text == text
+            and fields["kind"] in (Kind.PARAGRAPH, Kind.QUOTE, Kind.FOOTNOTE)
+            and (previous.quote, previous.depth, previous.footnote, previous.cell)
+            == tuple(
+                fields.get(k, d)
+                for k, d in (("quote", 0), ("depth", 0), ("footnote", ""), ("cell", None))
+            )  # fmt: skip
+        )
 
     def inline_text(self, children, line: int) -> tuple[InlineText, list]:
         """The text and spans of inline tokens, and the pictures among them."""

@@ -69,11 +69,13 @@ def render_inline(
         marks.setdefault(mark.start, []).append(mark)
     spans = nested(s for s in spans if s.end > s.start and not s.kind.mark)
     code = [s for s in spans if s.kind is SpanKind.CODE]
-    spans = [
+    spans = [  # formatting over exactly the code stays, outside it
         s
         for s in spans
-        if s.kind is SpanKind.CODE or not any(c.start <= s.start and s.end <= c.end for c in code)
-    ]
+        if s.kind is SpanKind.CODE
+        or not any(c.start <= s.start and s.end <= c.end and (c.start, c.end) != (s.start, s.end)
+                   for c in code)
+    ]  # fmt: skip
     edges = sorted({0, len(text)} | {e for s in spans for e in (s.start, s.end)} | set(marks))
     out: list[str] = []
     stack: list[Span] = []

@@ -60,7 +60,7 @@ def _escape_text(text: str, in_link: bool = False, in_table: bool = False) -> st
             or (char in "[]" and in_link)
             or (char == "[" and after == "^")
             or (char == "]" and (not after or after in "([:"))
-            or (char == "^" and after == "[")
+            or (char == "^" and after in ("", "["))  # a mark may follow: ^[^1] is a note
             or (char == "<" and (after.isalpha() or after in "/!?"))
             or (char == "&" and _ENTITY.match(text, i) is not None)
             or (char == "|" and in_table)
@@ -163,11 +163,16 @@ def inline(
         mark, tag = _DELIMITERS[span.kind]
         return f"</{tag}>" if span in html else mark
 
+    marks = {s.start for s in spans if s.kind.mark}
+
     def emit(start: int, end: int) -> str:
         if any(c.start <= start and end <= c.end for c in code):
             return text[start:end]
         in_link = any(link.start <= start and end <= link.end for link in links)
-        return _escape_text(text[start:end], in_link=in_link, in_table=in_table)
+        out = _escape_text(text[start:end], in_link=in_link, in_table=in_table)
+        if start in marks and out[:1] in ("(", "[", ":"):  # [^1](...) would be a link
+            out = "\\" + out
+        return out
 
     rendered = render_inline(text, spans, emit, open_tag, close_tag)
     return _line_start(rendered) if line_start else rendered
