@@ -45,6 +45,10 @@ class Kind(StrEnum):
     IMAGE = "image"  # ``text`` is the alt text (translated), ``image`` the picture
     RULE = "rule"  # a thematic break: no text
     TABLE_CELL = "table-cell"  # ``cell`` says where; a table is a run of cells from (0, 0)
+    # A paragraph of a footnote (or endnote): ``footnote`` is its label. A note's blocks follow
+    # the article, in the order the notes are first cited; the citing block holds a
+    # ``SpanKind.FOOTNOTE_REF`` span with that label where the mark stands.
+    FOOTNOTE = "footnote"
 
     @property
     def translated(self) -> bool:
@@ -56,16 +60,25 @@ class SpanKind(StrEnum):
     STRONG = "strong"
     CODE = "code"
     LINK = "link"
+    STRIKE = "strike"  # strikethrough (Markdown ``~~``, Word's single and double strike)
+    FOOTNOTE_REF = "footnote-ref"  # a footnote's mark: zero width (start == end), ``label`` set
+
+    @property
+    def mark(self) -> bool:
+        """A mark at a place in the text rather than formatting over a stretch of it."""
+        return self is SpanKind.FOOTNOTE_REF
 
 
 @dataclass(frozen=True)
 class Span:
-    """Inline formatting over ``text[start:end]`` of whatever text it belongs to."""
+    """Inline formatting over ``text[start:end]`` of whatever text it belongs to; a mark (a
+    footnote reference) stands at ``start`` and covers no text (``start == end``)."""
 
     kind: SpanKind
     start: int
     end: int
     url: str | None = None  # links only
+    label: str | None = None  # footnote references only: the footnote's label
 
     def shifted(self, by: int) -> Span:
         return replace(self, start=self.start + by, end=self.end + by)
@@ -173,15 +186,22 @@ class Paragraph:
     info: str = ""  # code blocks: the fence's info string (e.g. the language)
     image: Image | None = None
     cell: tuple[int, int] | None = None  # table cells: (row, column); row 0 is the header
+    footnote: str = ""  # the label of the footnote this block belongs to ("": the article)
+
+
+# The check of what a reader could not keep as it was (info: nothing is lost, something is plainer).
+SOURCE_UNSUPPORTED = "source-unsupported"
 
 
 @dataclass(frozen=True)
 class ReadingNote:
-    """Something reading the source changed so that no output runs what it should not or loses
-    text (a link made plain text, nesting flattened); listed in ``qa.json`` by line."""
+    """Something reading the source changed or could not keep as it was, named, never dropped
+    silently: a link made plain text, nesting flattened (warnings), a footnote never cited or
+    formatting the model has no place for (``source-unsupported``, info); listed in ``qa.json``
+    by line."""
 
     line: int  # 1-based: the source line (text, Markdown), the paragraph's number (Word)
-    check: str  # e.g. "link-refused", "nesting-flattened"
+    check: str  # e.g. "link-refused", "nesting-flattened", "source-unsupported"
     message: str
     severity: Severity = Severity.WARNING
 
@@ -203,7 +223,7 @@ class Document:
     model: ModelInfo | None = None
     traditional_config: str | None = None
     cleaned: tuple[Cleaned, ...] = ()  # characters no output can hold, removed when read
-    notes: tuple[ReadingNote, ...] = ()  # what else reading changed (links, nesting), by line
+    reading_notes: tuple[ReadingNote, ...] = ()  # what reading changed or could not keep, by line
     title: str | None = None  # from the source's metadata (front matter, DOCX properties)
     author: str | None = None  # from the source's metadata (front matter, DOCX core creator)
     traditional_title: str | None = None  # ``title`` in Traditional Chinese

@@ -15,7 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from bilingual.document import Document, Kind, Origin, Paragraph, Segment, TermHit
+from bilingual.document import Document, Kind, Origin, Paragraph, Segment, SpanKind, TermHit
 from bilingual.document.languages import LANGUAGE_TAGS
 
 
@@ -87,19 +87,23 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.QUOTE: "quote",
     Kind.TABLE_CELL: "table cell",
     Kind.IMAGE: "caption",
+    Kind.FOOTNOTE: "footnote",
 }
+TITLE_LABEL = "title"  # a heading at level 0: the document's title block
 _FIELD = re.compile(r"\\\{\w+\\\}")  # a field, once re.escape'd
 
 
 def kind_label(paragraph: Paragraph) -> str:
     """The label of a paragraph's kind ("heading 2", "table cell"), or "" for none."""
+    if paragraph.kind is Kind.HEADING and paragraph.level == 0:
+        return TITLE_LABEL
     template = KIND_LABELS.get(paragraph.kind)
     return template.format_map(vars(paragraph)) if template else ""
 
 
 @functools.cache
 def _kind_label_pattern() -> re.Pattern[str]:
-    labels = (_FIELD.sub(r"\\S+", re.escape(t)) for t in KIND_LABELS.values())
+    labels = [_FIELD.sub(r"\\S+", re.escape(t)) for t in KIND_LABELS.values()] + [TITLE_LABEL]
     return re.compile("|".join(f"(?:{label})" for label in labels))
 
 
@@ -123,12 +127,16 @@ def normal_space(text: str) -> str:
 
 
 def notes(
-    segment: Segment, edition: Edition = SIMPLIFIED, glossary_terms: Collection[str] | None = None
+    segment: Segment,
+    edition: Edition = SIMPLIFIED,
+    glossary_terms: Collection[str] | None = None,
+    place: str = "",
 ) -> str:
     """The Notes cell, in the edition's script (every piece of Chinese in it is Traditional in
-    the zh-Hant edition): status, QA flags, the glossary notes of ``glossary_terms`` (default:
-    every hit's), and the editors' own notes from the memory."""
-    lines = [status(segment)]
+    the zh-Hant edition): status, where the row is when that is not the article's text
+    (``place``: "footnote 2, cited at p003.s01"), QA flags, the glossary notes of
+    ``glossary_terms`` (default: every hit's), and the editors' own notes from the memory."""
+    lines = [status(segment)] + ([place] if place else [])
     lines += [flag.text(edition.traditional) for flag in segment.flags]
     lines += [
         f"glossary: {edition.term(hit)} = {hit.en}: {edition.term_note(hit)}"
@@ -207,10 +215,34 @@ def titles(document: Document, edition: Edition) -> tuple[str, str]:
     return chinese.strip(), english
 
 
+def footnote_places(document: Document) -> dict[str, str]:
+    """Segment ID -> "footnote N, cited at ID" for every sentence of a footnote (N as readers
+    see it: the notes numbered in order)."""
+    numbers: dict[str, int] = {}
+    cited: dict[str, str] = {}
+    for paragraph in document.paragraphs:
+        if paragraph.footnote:
+            numbers.setdefault(paragraph.footnote, len(numbers) + 1)
+        for segment in paragraph.segments:
+            for span in segment.spans:
+                if span.kind is SpanKind.FOOTNOTE_REF and span.label:
+                    cited.setdefault(span.label, segment.id)
+    places: dict[str, str] = {}
+    for paragraph in document.paragraphs:
+        if paragraph.footnote:
+            where = cited.get(paragraph.footnote)
+            place = f"footnote {numbers[paragraph.footnote]}" + (
+                f", cited at {where}" if where else ", not cited in the text"
+            )
+            places.update((segment.id, place) for segment in paragraph.segments)
+    return places
+
+
 def edition_table(document: Document, edition: Edition) -> EditionTable:
     """What an editable edition of ``document`` shows, row by row, and its identity."""
     rows: list[EditionRow] = []
     noted: set[str] = set()
+    places = footnote_places(document)
     for segment in document.segments:
         new_notes = {hit.zh for hit in segment.terms if hit.note} - noted
         noted |= new_notes
@@ -221,7 +253,7 @@ def edition_table(document: Document, edition: Edition) -> EditionTable:
                 chinese=edition.chinese(segment),
                 english=segment.english or "",
                 memory=segment.english if segment.origin is Origin.MEMORY else None,
-                notes=notes(segment, edition, glossary_terms=new_notes),
+                notes=notes(segment, edition, new_notes, places.get(segment.id, "")),
             )
         )
     model = f"{document.model.name} {document.model.version}" if document.model else "none"

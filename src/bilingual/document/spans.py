@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from bilingual.document import Replacement, Span
+from bilingual.document import Replacement, Span, SpanKind
 
 
 def clip(spans: Iterable[Span], start: int, end: int) -> tuple[Span, ...]:
-    """The parts of ``spans`` inside ``[start, end)``, with offsets relative to ``start``."""
+    """The parts of ``spans`` inside ``[start, end)``, with offsets relative to ``start``; a
+    mark (a footnote reference) is kept when it stands anywhere from ``start`` to ``end``."""
     out = []
     for span in spans:
+        if span.kind.mark:
+            if start <= span.start <= end:
+                out.append(replace(span, start=span.start - start, end=span.start - start))
+            continue
         s, e = max(span.start, start), min(span.end, end)
         if s < e:
             out.append(replace(span, start=s - start, end=e - start))
@@ -47,11 +52,13 @@ def through_replacements(spans: Sequence[Span], replacements: Sequence[Replaceme
                 break
         return moved
 
-    return tuple(
-        replace(s, start=move(s.start, False), end=move(s.end, True))
-        for s in spans
-        if move(s.start, False) < move(s.end, True)
-    )
+    out = []
+    for s in spans:
+        if s.kind.mark:  # a mark inside a replaced variant goes after it
+            out.append(replace(s, start=move(s.start, True), end=move(s.start, True)))
+        elif move(s.start, False) < move(s.end, True):
+            out.append(replace(s, start=move(s.start, False), end=move(s.end, True)))
+    return tuple(out)
 
 
 def join(pieces: Sequence[tuple[str, Sequence[Span]]], separator: str = "") -> tuple[str, tuple]:
@@ -73,6 +80,9 @@ def merged(spans: Iterable[Span], text: str) -> tuple[Span, ...]:
     sentence edge splits a span); in rendering order."""
     out: list[Span] = []
     for span in nested(spans):
+        if span.kind.mark:  # marks are places, never merged
+            out.append(span)
+            continue
         same = (s for s in out if s.kind is span.kind and s.url == span.url)
         before = next((s for s in same if not text[s.end : span.start].strip()), None)
         if before is None:
@@ -83,5 +93,6 @@ def merged(spans: Iterable[Span], text: str) -> tuple[Span, ...]:
 
 
 def nested(spans: Iterable[Span]) -> list[Span]:
-    """Spans ordered for rendering: by start, outer (longer) first."""
-    return sorted(spans, key=lambda s: (s.start, -s.end))
+    """Spans ordered for rendering: by start, outer (longer) first (inline code inside other
+    formatting over the same text), marks last."""
+    return sorted(spans, key=lambda s: (s.start, s.kind.mark, -s.end, s.kind is SpanKind.CODE))

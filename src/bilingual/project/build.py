@@ -128,7 +128,7 @@ def reading_changes(document: Document) -> str:
     """What reading changed, counted by kind: "links made plain text: 2, ..."."""
     from collections import Counter
 
-    counts = Counter(n.check for n in document.notes)
+    counts = Counter(n.check for n in document.reading_notes)
     return ", ".join(f"{READING_CHANGES.get(check, check)}: {n}" for check, n in counts.items())
 
 
@@ -136,6 +136,7 @@ READING_CHANGES = {
     "link-refused": "links made plain text",
     "nesting-flattened": "blocks nested too deep read flat",
     "html-shown-as-code": "HTML blocks shown as code",
+    "source-unsupported": "things not kept as they were",
 }
 
 
@@ -169,7 +170,7 @@ def check_sources(
                 f"{path}: {len(document.cleaned)} characters no output can hold were removed "
                 f"(listed in {document.name}.qa.json)"
             )
-        if document.notes:
+        if document.reading_notes:
             report.notes.append(
                 f"{path}: {reading_changes(document)} (listed in {document.name}.qa.json)"
             )
@@ -326,7 +327,7 @@ CHUNK_SEGMENTS = 2048  # segments per group of documents sent to the model toget
 
 def _document_report(document: Document, counts) -> dict:
     severities = [f.severity for s in document.segments for f in s.flags]
-    severities += [n.severity for n in document.notes]
+    severities += [n.severity for n in document.reading_notes]
     return {
         "source": document.source_path,
         "encoding": document.encoding,

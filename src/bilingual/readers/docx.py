@@ -18,6 +18,11 @@ The package is opened with limits before python-docx sees it (``_package``): eve
 expanded counting its bytes (``util.zip_input``), every XML part is read by the one entity rule
 of ``util.xml_input``, and python-docx gets a copy with stored members and no DTD left. Links are
 kept by the rule of ``document.links``; a refused one becomes plain text, noted by paragraph.
+
+Footnotes and endnotes (``word/footnotes.xml``, ``word/endnotes.xml``): a reference in the text
+becomes a mark there, and the note's paragraphs ``Kind.FOOTNOTE`` blocks after the article,
+numbered 1, 2, ... in the order they are cited (endnotes among them), their paragraph numbers
+following the body's. Strikethrough (single or double) is a span.
 """
 
 from __future__ import annotations
@@ -31,7 +36,17 @@ from typing import Any
 
 from lxml import etree
 
-from bilingual.document import Cleaned, Document, Image, Kind, Paragraph, ReadingNote, SpanKind
+from bilingual.document import (
+    SOURCE_UNSUPPORTED,
+    Cleaned,
+    Document,
+    Image,
+    Kind,
+    Paragraph,
+    ReadingNote,
+    Severity,
+    SpanKind,
+)
 from bilingual.document.characters import UNSUPPORTED, replacement
 from bilingual.document.links import allowed, picture_allowed, shown, why_refused
 from bilingual.errors import InputError
@@ -78,6 +93,13 @@ def _number(value: str | None, default: int, low: int = 0, high: int = 2**31) ->
     return min(max(number, low), high)
 
 
+# a note reference in the text -> (the part holding the notes, the note element's tag)
+_NOTE_REFERENCES = {
+    W + "footnoteReference": ("footnotes", W + "footnote"),
+    W + "endnoteReference": ("endnotes", W + "endnote"),
+}
+
+
 def _field_link(instruction: str) -> str | None:
     """The address of a HYPERLINK field (``HYPERLINK "https://..." [\\l "part"] [\\o "tip"]``), with
     its location as a fragment; None for a place inside the document (``HYPERLINK \\l "_Toc1"``,
@@ -115,6 +137,28 @@ def _on(element) -> bool | None:
     if element is None:
         return None
     return element.get(W + "val", "true").lower() not in ("0", "false", "off", "none")
+
+
+def _unkept_formatting(run) -> list[str]:
+    """The run's own formatting that the model has no span for, by name."""
+    rpr = run.find(W + "rPr")
+    if rpr is None:
+        return []
+    names = []
+    underline = rpr.find(W + "u")
+    if underline is not None and underline.get(W + "val", "single") != "none":
+        names.append("underline")
+    align = rpr.find(W + "vertAlign")
+    if align is not None and align.get(W + "val") in ("superscript", "subscript"):
+        names.append(str(align.get(W + "val")))
+    highlight = rpr.find(W + "highlight")
+    if highlight is not None and highlight.get(W + "val", "none") != "none":
+        names.append("highlight")
+    return names
+
+
+def _on_attribute(value: str | None) -> bool:
+    return value is not None and value.lower() in ("1", "true", "on")
 
 
 def _in_fallback(element) -> bool:
@@ -251,7 +295,9 @@ class _Reader:
         self.images = DocumentImages()
         self.rels = document.part.rels
         self.cleaned: list[Cleaned] = []  # characters no output can hold, as they were removed
-        self.notes: list[ReadingNote] = []  # links made plain text, pictures left out
+        self.reading_notes: list[ReadingNote] = []  # links made plain text, what is not kept
+        self.cited: dict[tuple[str, str], str] = {}  # (part, note id) -> label, citation order
+        self.unkept: dict[str, tuple[int, int]] = {}  # name -> (how often, first paragraph)
 
     def _clean(self, text: str, line: int, column: int) -> str:
         """``text`` without the characters no output can hold, by the rule every reader follows
@@ -275,7 +321,7 @@ class _Reader:
         ``number`` (its text stays, unlinked)."""
         if url is None or allowed(url):
             return url
-        self.notes.append(
+        self.reading_notes.append(
             ReadingNote(
                 number,
                 "link-refused",
@@ -306,6 +352,8 @@ class _Reader:
         font = fonts.get(W + "ascii", "") if fonts is not None else ""
         if _MONOSPACE.search(font) or any(_CODE_STYLE.search(n) for n in names):
             kinds.add(SpanKind.CODE)
+        if toggle("strike") or toggle("dstrike"):
+            kinds.add(SpanKind.STRIKE)
         return kinds
 
     def _pictures(self, element, where: str, number: int) -> list[tuple[str, Image]]:
@@ -332,7 +380,7 @@ class _Reader:
                     found.append((alt, Image(target, "", "")))
                 else:
                     described = f"; its description: {alt}" if alt.strip() else ""
-                    self.notes.append(
+                    self.reading_notes.append(
                         ReadingNote(
                             number,
                             "link-refused",
@@ -365,9 +413,17 @@ class _Reader:
             url = link or field_link
             kinds = self._formats(r)
             pieces: list[str] = []
+            custom_mark = False  # a note reference whose mark is the run's own text (w:t)
             for child in r:
                 tag = child.tag
-                if tag == W + "t":
+                if tag in _NOTE_REFERENCES:
+                    emit("".join(pieces), kinds, url)
+                    pieces = []
+                    text.footnote_mark(self._cite(tag, child.get(W + "id", "")))
+                    custom_mark = _on_attribute(child.get(W + "customMarkFollows"))
+                elif tag == W + "t" and custom_mark:
+                    custom_mark = False  # the mark itself (Word shows it in place of a number)
+                elif tag == W + "t":
                     pieces.append(child.text or "")
                 elif tag == W + "tab":
                     pieces.append(" ")
@@ -396,6 +452,11 @@ class _Reader:
                     fields[-1]["instr"] += child.text or ""
                 elif tag in (W + "drawing", W + "pict", MC + "AlternateContent"):
                     pictures.extend(self._pictures(child, where, number))
+                elif tag == W + "commentReference":
+                    self._unkept("a comment", number)
+            if "".join(pieces).strip():
+                for name in _unkept_formatting(r):
+                    self._unkept(name, number)
             emit("".join(pieces), kinds, url)
 
         def emit(value: str, kinds: set[SpanKind], url: str | None) -> None:
@@ -429,6 +490,95 @@ class _Reader:
 
         walk(p, None)
         return text, pictures
+
+    def _unkept(self, name: str, number: int) -> None:
+        """Count what the model cannot hold (underline, a comment), by name."""
+        count, first = self.unkept.get(name, (0, number))
+        self.unkept[name] = (count + 1, first)
+
+    def unkept_notes(self) -> list[ReadingNote]:
+        return [
+            ReadingNote(
+                first,
+                SOURCE_UNSUPPORTED,
+                f"{name} is not kept ({count} in all, the first in paragraph {first}): the text "
+                "is read without it",
+                Severity.INFO,
+            )
+            for name, (count, first) in self.unkept.items()
+        ]  # fmt: skip
+
+    def _cite(self, tag: str, ident: str) -> str:
+        """The label of the note a reference cites: 1, 2, ... in citation order."""
+        key = (_NOTE_REFERENCES[tag][0], ident)
+        return self.cited.setdefault(key, str(len(self.cited) + 1))
+
+    # --- footnotes and endnotes -------------------------------------------------------------
+
+    def _note_parts(self) -> dict[str, tuple[Any, Any]]:
+        """``footnotes`` and ``endnotes``: (the part's XML, its relationships)."""
+        from docx.oxml import parse_xml
+
+        parts = {}
+        for rel in self.document.part.rels.values():
+            name = rel.reltype.rsplit("/", 1)[-1]
+            if name in ("footnotes", "endnotes") and not rel.is_external:
+                part = rel.target_part
+                element = getattr(part, "element", None)
+                parts[name] = (element if element is not None else parse_xml(part.blob), part.rels)
+        return parts
+
+    def notes(self, first: int) -> list[Paragraph]:
+        """The cited notes' paragraphs as footnote blocks, numbered on from ``first``."""
+        parts = self._note_parts()
+        tags = dict(_NOTE_REFERENCES.values())
+        blocks: list[Paragraph] = []
+        index = first
+        body_rels = self.rels
+        by_id: dict[str, dict] = {}  # part -> note id -> the note element
+        for (part_name, ident), label in self.cited.items():
+            if part_name not in parts:
+                self.reading_notes.append(
+                    ReadingNote(
+                        first,
+                        SOURCE_UNSUPPORTED,
+                        f"note {label} is cited but the file has no {part_name}",
+                        Severity.INFO,
+                    )
+                )
+                continue
+            root, self.rels = parts[part_name]
+            if part_name not in by_id:
+                by_id[part_name] = {n.get(W + "id"): n for n in root.iter(tags[part_name])}
+            note = by_id[part_name].get(ident)
+            paragraphs = [] if note is None else [p for p in note.iter(W + "p")]
+            if note is not None and note.find(f".//{W}tbl") is not None:
+                self.reading_notes.append(
+                    ReadingNote(
+                        index + 1,
+                        SOURCE_UNSUPPORTED,
+                        f"a table inside note {label} is read as paragraphs",
+                        Severity.INFO,
+                    )
+                )
+            for p in paragraphs:
+                if _in_fallback(p):
+                    continue
+                where = f"{self.path}: {part_name[:-1]} {label}"
+                inline, pictures = self.paragraph_text(p, where, index + 1)
+                text, spans = inline.result()
+                if text:
+                    blocks.append(
+                        Paragraph(index, text, spans=spans, kind=Kind.FOOTNOTE, footnote=label)
+                    )
+                for alt, image in pictures:
+                    alt_text = " ".join(self._clean(alt, index + 1, 0).split())
+                    blocks.append(
+                        Paragraph(index, alt_text, kind=Kind.IMAGE, image=image, footnote=label)
+                    )
+                index += 1
+        self.rels = body_rels
+        return blocks
 
     # --- paragraphs ------------------------------------------------------------------------
 
@@ -524,7 +674,7 @@ class _Reader:
                 blocks.append(
                     Paragraph(index, alt_text, kind=Kind.IMAGE, image=image, cell=picture_cell)
                 )
-        return tuple(blocks)
+        return tuple(blocks) + tuple(self.notes(len(paragraphs)))
 
 
 def _xml_parts(bounded: BoundedZip) -> tuple[dict[str, str], dict[str, str]]:
@@ -605,5 +755,7 @@ def read(path: Path, data: bytes, name: str, root: Path | None = None) -> Docume
         author=(props.author or "").strip() or None,
         date=stamp.date().isoformat() if stamp else file_date(path),
         cleaned=tuple(reader.cleaned),
-        notes=tuple(sorted(reader.notes, key=lambda n: n.line)),
+        reading_notes=tuple(
+            sorted(reader.reading_notes + reader.unkept_notes(), key=lambda n: n.line)
+        ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bilingual.document import Span, SpanKind
 from bilingual.document.spans import merged
@@ -59,6 +59,10 @@ class InlineText:
                     self.spans.append(Span(kind, start, self.length, url))
                 return
 
+    def footnote_mark(self, label: str) -> None:
+        """A footnote's reference mark here (it covers no text)."""
+        self.spans.append(Span(SpanKind.FOOTNOTE_REF, self.length, self.length, label=label))
+
     def span(self, kind: SpanKind, text: str, url: str | None = None) -> None:
         """``text`` formatted as ``kind`` as a whole (inline code, a whole run)."""
         self.open(kind, url)
@@ -95,11 +99,16 @@ class InlineText:
         for s in self.spans:
             start = min(max(new_offset[s.start] - lead, 0), len(stripped))
             end = min(max(new_offset[s.end] - lead, 0), len(stripped))
+            if s.kind.mark:  # a mark stands right after the text it follows, not after a space
+                while start and stripped[start - 1].isspace():
+                    start -= 1
+                spans.append(replace(s, start=start, end=start))
+                continue
             # formatting never starts or ends on white space
             while start < end and stripped[start].isspace():
                 start += 1
             while end > start and stripped[end - 1].isspace():
                 end -= 1
             if start < end:
-                spans.append(Span(s.kind, start, end, s.url))
+                spans.append(replace(s, start=start, end=end))
         return stripped, merged(spans, stripped)

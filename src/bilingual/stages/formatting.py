@@ -6,6 +6,10 @@ its English, and a span over the whole sentence over the whole English. Anything
 placed without guessing, so it gets an info flag, "formatting not carried", listed in
 ``qa.json`` and the editors' Notes. Info, not warning: the editors' table is plain text, so there
 is nothing an editor could do about it in the round trip, and it must not mark rows for review.
+
+A footnote's mark is never left out (the note would lose its way in): it goes where the
+Chinese has it when that place is clear (the sentence's end or start, after a glossary term or
+Latin text), else at the end of the English sentence, noted ``footnote-mark-moved`` (info).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from bilingual.glossary.terms import term_pattern
 from bilingual.stages.traditional import traditional_slice
 
 CHECK = "formatting-not-carried"
+MARK_CHECK = "footnote-mark-moved"
 _TRAILING = "。！？!?.…;；:：,，、\"'”’」』)）]】 "
 _LATIN_EDGE = re.compile(r"^\w|\w$")
 
@@ -65,6 +70,53 @@ def _place(segment: Segment, span: Span, english: str, taken: list[Span]) -> Spa
     return None
 
 
+_LATIN_BEFORE = re.compile(r"[A-Za-z0-9][\w.+\-/]*$")
+_OPENING = "\"'“‘「『(（[【 "
+
+
+def _mark_moved(segment: Segment, mark: Span) -> Flag:
+    """The note that a mark went to the end of the English, quoting the Chinese it follows in
+    each edition's script."""
+
+    def message(text: str, at: int) -> str:
+        return (
+            f"footnote mark [^{mark.label}] placed at the end of the English sentence "
+            f'(in the Chinese it follows "{text[:at].strip()[-8:]}")'
+        )
+
+    hant = next(
+        (s for s in segment.traditional_spans if s.kind.mark and s.label == mark.label), None
+    )
+    traditional = message(segment.traditional, hant.start) if hant and segment.traditional else None
+    return Flag(MARK_CHECK, message(segment.source, mark.start), Severity.INFO, traditional)
+
+
+def _place_mark(segment: Segment, mark: Span, english: str) -> tuple[Span, bool]:
+    """Where a footnote mark goes on ``english``: at the sentence's end (before its final
+    punctuation when the Chinese has it there), at its start, or after the glossary term or
+    Latin text it follows. Anywhere else it goes at the end of the English (True: moved): a
+    reader still finds the footnote, and a note says where the Chinese had it."""
+    source, at = segment.source, mark.start
+    before, after = source[:at], source[at:]
+    core = len(english.rstrip(_TRAILING))
+    if not after.strip():
+        return replace(mark, start=len(english.rstrip()), end=len(english.rstrip())), False
+    if not after.strip(_TRAILING):
+        return replace(mark, start=core, end=core), False
+    if not before.strip(_OPENING):
+        lead = len(english) - len(english.lstrip(_OPENING))
+        return replace(mark, start=lead, end=lead), False
+    patterns = [term_pattern(h.en, re.IGNORECASE) for h in segment.terms if h.end == at]
+    if (latin := _LATIN_BEFORE.search(before)) is not None:
+        patterns.append(_literal(latin.group()))
+    for pattern in patterns:
+        match = next(pattern.finditer(english), None)
+        if match is not None:
+            return replace(mark, start=match.end(), end=match.end()), False
+    end = len(english.rstrip())
+    return replace(mark, start=end, end=end), True
+
+
 def _describe(text: str, span: Span) -> str:
     where = f" to {span.url}" if span.url else ""
     return f'formatting not carried: {span.kind.value} "{text.strip()}"{where}'
@@ -90,6 +142,12 @@ def carry(segment: Segment, traditional: str | None = None) -> Segment:
     placed: list[Span] = []
     flags = list(segment.flags)
     for span in segment.spans:
+        if span.kind.mark:
+            placed_mark, moved = _place_mark(segment, span, english)
+            placed.append(placed_mark)
+            if moved:
+                flags.append(_mark_moved(segment, span))
+            continue
         found = _place(segment, span, english, placed)
         if found is None:
             flags.append(_flag(segment, span, traditional))

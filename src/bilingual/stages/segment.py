@@ -67,13 +67,16 @@ def segment_paragraph(paragraph: Paragraph, first: int = 0) -> Paragraph:
     segments, offset = [], 0
     for n, piece in enumerate(split_sentences(paragraph.text, code), start=first):
         end = offset + len(piece.rstrip())
+        spans = clip(paragraph.spans, offset, end)
+        if offset:  # a footnote mark between two sentences follows the first
+            spans = tuple(s for s in spans if not (s.kind.mark and s.start == 0))
         segments.append(
             Segment(
                 id=segment_id(paragraph.index, n),
                 paragraph=paragraph.index,
                 source=piece,
                 start=offset,
-                spans=clip(paragraph.spans, offset, end),
+                spans=spans,
             )
         )
         offset += len(piece)

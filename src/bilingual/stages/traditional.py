@@ -82,7 +82,7 @@ def traditional_text(segment: Segment, config: str) -> tuple[str, tuple[Span, ..
     spans = tuple(
         replace(s, start=where[s.start], end=where[s.end])
         for s in segment.spans
-        if where[s.start] < where[s.end]
+        if where[s.start] < where[s.end] or s.kind.mark
     )
     return text, spans
 

@@ -81,15 +81,21 @@ def render_inline(
 ) -> str:
     """``text`` with ``spans`` as properly nested markup: a span crossing another's edge is
     closed there and opened again. Nothing nests inside inline code. ``emit_text(start, end)``
-    renders ``text[start:end]``."""
-    spans = nested(s for s in spans if s.end > s.start)
+    renders ``text[start:end]``. A mark (a footnote reference) is its ``open_tag`` and
+    ``close_tag`` together, after the spans that end where it stands."""
+    marks: dict[int, list[Span]] = {}
+    for mark in (s for s in spans if s.kind.mark):
+        marks.setdefault(mark.start, []).append(mark)
+    spans = nested(s for s in spans if s.end > s.start and not s.kind.mark)
     code = [s for s in spans if s.kind is SpanKind.CODE]
-    spans = [
+    spans = [  # formatting over exactly the code stays, outside it
         s
         for s in spans
-        if s.kind is SpanKind.CODE or not any(c.start <= s.start and s.end <= c.end for c in code)
-    ]
-    edges = sorted({0, len(text)} | {e for s in spans for e in (s.start, s.end)})
+        if s.kind is SpanKind.CODE
+        or not any(c.start <= s.start and s.end <= c.end and (c.start, c.end) != (s.start, s.end)
+                   for c in code)
+    ]  # fmt: skip
+    edges = sorted({0, len(text)} | {e for s in spans for e in (s.start, s.end)} | set(marks))
     out: list[str] = []
     stack: list[Span] = []
     for n, position in enumerate(edges):
@@ -102,6 +108,7 @@ def render_inline(
         for span in reversed(reopen):
             out.append(open_tag(span))
             stack.append(span)
+        out += [open_tag(m) + close_tag(m) for m in marks.get(position, ())]
         for span in spans:
             if span.start == position:
                 out.append(open_tag(span))
@@ -169,3 +176,25 @@ def containers(
         stack = want
         yield closing, opening, block
     yield list(reversed(stack)), [], None
+
+
+# --- footnotes -----------------------------------------------------------------------------
+
+
+def article_blocks(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    """The article's own blocks: everything but its footnotes."""
+    return [p for p in paragraphs if not p.footnote]
+
+
+def footnotes(paragraphs: Sequence[Paragraph]) -> list[tuple[str, int, list[Paragraph]]]:
+    """The document's footnotes in order: (label, number from 1, the note's blocks)."""
+    notes: dict[str, list[Paragraph]] = {}
+    for paragraph in paragraphs:
+        if paragraph.footnote:
+            notes.setdefault(paragraph.footnote, []).append(paragraph)
+    return [(label, n, blocks) for n, (label, blocks) in enumerate(notes.items(), start=1)]
+
+
+def footnote_numbers(paragraphs: Sequence[Paragraph]) -> dict[str, int]:
+    """Each footnote's label -> the number a reader sees (1, 2, ... in order)."""
+    return {label: number for label, number, _ in footnotes(paragraphs)}

@@ -26,6 +26,15 @@ from bilingual.writers.cover import cover
 from bilingual.writers.html_render import absolute, article_html, headings
 from bilingual.writers.typography import BLOCKS_CSS, font_css, heading_css
 
+# Footnotes: marks raised, the notes after the article in a smaller size.
+FOOTNOTE_CSS = """
+sup.noteref { line-height: 0; font-size: .75em; }
+sup.noteref a, a.backref { text-decoration: none; }
+section.footnotes { font-size: .9em; margin-top: 2em; }
+section.footnotes aside { margin: 0 0 .6em 0; }
+section.footnotes aside > * { margin: 0; }
+"""
+
 # The book's own layout; type, heading sizes, lists and quotes come from ``typography``, shared
 # with the web page. Colours are left to the reading system (its night and sepia themes).
 LAYOUT_CSS = """
@@ -46,7 +55,7 @@ a.unplaced { font-size: .8em; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #999; padding: .2em .4em; vertical-align: top; text-align: left; }
 .cell > * { margin: 0; }
-.footnotes { border-top: 1px solid #999; margin-top: 2em; font-size: .9em; }
+.footnotes { border-top: 1px solid #999; }
 nav ol { list-style: none; padding-left: 0; margin: 0; }
 nav ol ol { padding-left: 1.5em; }
 nav li { margin: .5em 0; line-height: 1.4; }
@@ -54,7 +63,7 @@ nav a { text-decoration: none; }
 .cover { text-align: center; margin: 0; padding: 0; }
 .cover img { max-width: 100%; max-height: 100vh; }
 """
-CSS = "\n".join([font_css(), heading_css(), BLOCKS_CSS, LAYOUT_CSS])
+CSS = "\n".join([font_css(), heading_css(), BLOCKS_CSS, LAYOUT_CSS, FOOTNOTE_CSS])
 CONTENTS = {"zh-Hans": "目录", "zh-Hant": "目錄", "cover": "封面 · Cover"}
 
 CHAPTER = "article.xhtml"
@@ -161,7 +170,9 @@ def build_epub(document: Document, edition: Edition) -> bytes:
         )
     chapter = epub.EpubHtml(title=chinese_title, file_name=CHAPTER, lang=lang)
     # Only addresses outside the book: a #place of the source names no element of the chapter.
-    article = article_html(document, edition, lambda i: paths[i.file_name], links=absolute)
+    article = article_html(
+        document, edition, lambda i: paths[i.file_name], links=absolute, epub=True
+    )
     chapter.content = f"<html><body><article>{article}</article></body></html>"
     chapter.add_item(style)
     book.add_item(chapter)

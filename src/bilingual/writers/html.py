@@ -23,10 +23,10 @@ from bilingual.writers.typography import BLOCKS_CSS, font_css, heading_css
 # come from ``typography``, shared with the EPUB and the PDF.
 LAYOUT_CSS = """
 :root { --fg: #1b1b1b; --bg: #fff; --muted: #5a5a5a; --rule: #d6d6d6; --quote: #c4c4c4;
-  --accent: #0b57d0; --code-bg: #f3f3f3; color-scheme: light dark; }
+  --accent: #0b57d0; --code-bg: #f3f3f3; --target: #fff3c4; color-scheme: light dark; }
 @media screen and (prefers-color-scheme: dark) {
   :root { --fg: #e4e4e4; --bg: #141414; --muted: #a8a8a8; --rule: #3c3c3c; --quote: #5c5c5c;
-    --accent: #8ab4f8; --code-bg: #222; }
+    --accent: #8ab4f8; --code-bg: #222; --target: #3d3417; }
   img { filter: brightness(.9); }
 }
 * { box-sizing: border-box; }
@@ -75,6 +75,13 @@ hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
 #view-en:focus-visible ~ .controls label[for="view-en"] { outline: 2px solid var(--accent);
   outline-offset: 2px; }
 footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
+sup.noteref { line-height: 0; font-size: .75em; }
+sup.noteref a, a.backref { text-decoration: none; }
+section.footnotes hr { margin: 0 0 1rem; }
+.pair.footnote > aside { margin: .3rem 0; }
+.pair.footnote > aside > * { margin: 0; }
+:target { background: var(--target); }
+sup.noteref a, aside.footnote { scroll-margin-top: 4.5rem; }  /* clear of the sticky control */
 @media screen {
   /* one language: one column, at a reading measure (about 38 Chinese, 70 Latin characters) */
   #view-zh:checked ~ main [lang="en"]:not(.same),

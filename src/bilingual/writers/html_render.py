@@ -11,6 +11,10 @@ once, as code. A link the formatting stage could not place on the English follow
 sentence (``a.unplaced``, showing the address's host), and emphasis it could not place is named
 on the sentence (``title``): nothing of the source's formatting is silently lost. The output is
 XHTML-compatible (quoted attributes, closed empty elements), so the EPUB can use it as it is.
+
+Footnotes follow the article in a ``section.footnotes``: per note a pair of ``aside``s (its
+Chinese, its English), each mark in the text leading to the note in its own language and the
+note's number leading back (``NoteMarks``, ``footnotes_html``).
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ from bilingual.document.links import allowed, picture_allowed, scheme
 from bilingual.writers.blocks import (
     Container,
     Piece,
+    article_blocks,
     chinese_pieces,
     containers,
     english_pieces,
+    footnote_numbers,
+    footnotes,
     joined,
     render_inline,
     same_cell,
@@ -45,9 +52,13 @@ _COMMENTS = re.compile(r"(?:\s*<!--.*?-->\s*)+", re.DOTALL)
 def _open_tag(span: Span) -> str:
     if span.kind is SpanKind.LINK:
         return f'<a href="{escape(span.url or "", quote=True)}">'
-    return {SpanKind.EMPHASIS: "<em>", SpanKind.STRONG: "<strong>", SpanKind.CODE: "<code>"}[
-        span.kind
-    ]
+    return {
+        SpanKind.EMPHASIS: "<em>",
+        SpanKind.STRONG: "<strong>",
+        SpanKind.CODE: "<code>",
+        SpanKind.STRIKE: "<del>",
+        SpanKind.FOOTNOTE_REF: "",
+    }[span.kind]
 
 
 def _close_tag(span: Span) -> str:
@@ -56,7 +67,96 @@ def _close_tag(span: Span) -> str:
         SpanKind.EMPHASIS: "</em>",
         SpanKind.STRONG: "</strong>",
         SpanKind.CODE: "</code>",
+        SpanKind.STRIKE: "</del>",
+        SpanKind.FOOTNOTE_REF: "",
     }[span.kind]
+
+
+# --- footnotes: marks in the text, the notes at the end, linked both ways ------------------
+
+
+class NoteMarks:
+    """Footnote marks and notes, linked both ways: the Chinese text's mark leads to the note's
+    Chinese (``#fn-N``), the English's to its English (``#fn-N-en``), and each note's number
+    back to the first mark in its language. ``epub``: with EPUB's ``epub:type`` semantics
+    (``noteref``, ``footnote``), which reading systems use to show the note in a pop-up."""
+
+    def __init__(self, document: Document, epub: bool = False):
+        self.numbers = footnote_numbers(document.paragraphs)
+        self.epub = epub
+        self.seen: Counter[str] = Counter()
+
+    def mark(self, span: Span, lang: str) -> str:
+        number = self.numbers.get(span.label or "")
+        if number is None:
+            return ""  # a note the source lacks (named when it was read)
+        suffix = "-en" if lang == "en" else ""
+        self.seen[f"{number}{suffix}"] += 1
+        count = self.seen[f"{number}{suffix}"]
+        ident = f"fnref-{number}{suffix}" + (f"-{count}" if count > 1 else "")
+        kind = ' epub:type="noteref"' if self.epub else ""
+        # U+2060 WORD JOINER: the mark never starts a line of its own (CJK text breaks anywhere)
+        return (
+            f'\u2060<sup class="noteref"><a id="{ident}" href="#fn-{number}{suffix}"{kind}'
+            f' role="doc-noteref">{number}</a></sup>'
+        )
+
+    def note(self, number: int, lang: str, body: list[str]) -> str:
+        """One language's side of note ``number``: its blocks, the first opened by the number
+        leading back to the mark."""
+        suffix = "-en" if lang == "en" else ""
+        kind = ' epub:type="footnote"' if self.epub else ""
+        back = (
+            f'<a class="backref" href="#fnref-{number}{suffix}" role="doc-backlink">{number}</a> '
+            if self.seen[f"{number}{suffix}"]
+            else f'<span class="backref">{number}</span> '  # never cited: nowhere to go back to
+        )
+        if body and body[0].startswith("<p"):
+            first = body[0]
+            at = first.index(">") + 1
+            body = [first[:at] + back + first[at:], *body[1:]]
+        else:
+            body = [f"<p>{back}</p>", *body]
+        return (
+            f'<aside class="footnote" id="fn-{number}{suffix}" lang="{lang}"{kind}'
+            f' role="doc-footnote">{"".join(body)}</aside>'
+        )
+
+
+def footnotes_html(
+    document: Document,
+    edition: Edition,
+    image_source: ImageSource,
+    links: LinkFilter,
+    marks: NoteMarks,
+) -> str:
+    """The notes after the article: per note a pair, its Chinese beside its English (code and
+    pictures of a note on the Chinese side)."""
+    notes = footnotes(document.paragraphs)
+    if not notes:
+        return ""
+    out = [f'<section class="footnotes" aria-label="{_NOTES_LABEL}"><hr/>']
+    for _, number, blocks in notes:
+        chinese: list[str] = []
+        english: list[str] = []
+        for block in blocks:
+            if block.kind is not Kind.FOOTNOTE:
+                chinese.append(block_html(block, edition, image_source, links, marks=marks))
+                continue
+            zh = _sentences(chinese_pieces(block, edition), "", links, marks, edition.code)
+            en = _sentences(english_pieces(block), " ", links, marks, "en")
+            chinese.append(f"<p>{zh}</p>")
+            english += [f"<p>{en}</p>"] if en else []
+        out.append('<div class="pair footnote">')
+        out.append(marks.note(number, edition.code, chinese))
+        if english:
+            out.append(marks.note(number, "en", english))
+        out.append("</div>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+_NOTES_LABEL = "注释 · Notes"
 
 
 def absolute(url: str) -> bool:
@@ -64,27 +164,45 @@ def absolute(url: str) -> bool:
     return allowed(url) and scheme(url) is not None
 
 
-def inline_html(text: str, spans: tuple[Span, ...], links: LinkFilter = allowed) -> str:
+def inline_html(
+    text: str,
+    spans: tuple[Span, ...],
+    links: LinkFilter = allowed,
+    marks: NoteMarks | None = None,
+    lang: str = "",
+) -> str:
     """``text`` with its spans as HTML; links that ``links`` refuses are left as text (whatever
-    ``links`` says, only what ``document.links.allowed`` keeps is ever a link)."""
+    ``links`` says, only what ``document.links.allowed`` keeps is ever a link); footnote marks
+    by ``marks`` (none without it)."""
     kept = tuple(
         s
         for s in spans
         if s.kind is not SpanKind.LINK or (allowed(s.url or "") and links(s.url or ""))
     )
+
+    def open_tag(span: Span) -> str:
+        if span.kind.mark:
+            return marks.mark(span, lang) if marks is not None else ""
+        return _open_tag(span)
+
     return render_inline(
-        text, kept, lambda s, e: escape(text[s:e], quote=False), _open_tag, _close_tag
+        text, kept, lambda s, e: escape(text[s:e], quote=False), open_tag, _close_tag
     )
 
 
-_NAMES = {SpanKind.EMPHASIS: "emphasis", SpanKind.STRONG: "bold", SpanKind.CODE: "code"}
+_NAMES = {
+    SpanKind.EMPHASIS: "emphasis",
+    SpanKind.STRONG: "bold",
+    SpanKind.CODE: "code",
+    SpanKind.STRIKE: "strikethrough",
+}
 
 
 def _unplaced(piece: Piece, links: LinkFilter) -> tuple[str, str]:
     """What of the Chinese formatting is not on the English sentence: (a ``title`` attribute
     naming the emphasis, the links to show after the sentence)."""
     named = [
-        f"{_NAMES[span.kind]} “{chinese}”"
+        f"{_NAMES.get(span.kind, span.kind.value)} “{chinese}”"
         for span, chinese in piece.unplaced
         if span.kind is not SpanKind.LINK
     ]
@@ -101,12 +219,18 @@ def _unplaced(piece: Piece, links: LinkFilter) -> tuple[str, str]:
     return title, "".join(shown)
 
 
-def _sentences(pieces: list[Piece], separator: str, links: LinkFilter) -> str:
+def _sentences(
+    pieces: list[Piece],
+    separator: str,
+    links: LinkFilter,
+    marks: NoteMarks | None = None,
+    lang: str = "",
+) -> str:
     out = []
     for p in pieces:
         title, after = _unplaced(p, links)
         css = "s unplaced-emphasis" if title else "s"
-        inner = inline_html(p.text, p.spans, links)
+        inner = inline_html(p.text, p.spans, links, marks, lang)
         out.append(f'<span class="{css}" data-id="{p.id}"{title}>{inner}{after}</span>')
     return separator.join(out)
 
@@ -152,8 +276,10 @@ def block_html(
     image_source: ImageSource,
     links: LinkFilter = allowed,
     ident: str | None = None,
+    marks: NoteMarks | None = None,
 ) -> str:
-    """One block's HTML; ``ident`` is its ``id`` (default: ``anchor(paragraph)``)."""
+    """One block's HTML; ``ident`` is its ``id`` (default: ``anchor(paragraph)``); ``marks``
+    renders footnote marks."""
     ident = ident or anchor(paragraph)
     lang = edition.code
     kind = paragraph.kind
@@ -166,8 +292,8 @@ def block_html(
         return f'<pre class="{css}" id="{ident}" translate="no"{info}><code>{code}</code></pre>'
     if kind is Kind.RULE:
         return f'<hr id="{ident}"/>'
-    chinese = _sentences(chinese_pieces(paragraph, edition), "", links)
-    english = _sentences(english_pieces(paragraph), " ", links)
+    chinese = _sentences(chinese_pieces(paragraph, edition), "", links, marks, lang)
+    english = _sentences(english_pieces(paragraph), " ", links, marks, "en")
     if kind is Kind.IMAGE and paragraph.image is not None:
         image = paragraph.image
         alt = escape(joined(chinese_pieces(paragraph, edition), "")[0], quote=True)
@@ -246,11 +372,21 @@ def _close(container: Container) -> str:
 
 
 def article_html(
-    document: Document, edition: Edition, image_source: ImageSource, links: LinkFilter = allowed
+    document: Document,
+    edition: Edition,
+    image_source: ImageSource,
+    links: LinkFilter = allowed,
+    epub: bool = False,
 ) -> str:
-    """The article's blocks, nested in their quotes and lists; ``links`` says which link
-    addresses to keep (the others' text stays, unlinked)."""
-    return blocks_html(document.paragraphs, edition, image_source, links)
+    """The article's blocks, nested in their quotes and lists, then its footnotes; ``links``
+    says which link addresses to keep (the others' text stays, unlinked); ``epub``: footnotes
+    with EPUB's semantics."""
+    marks = NoteMarks(document, epub)
+    body = blocks_html(
+        article_blocks(document.paragraphs), edition, image_source, links, marks=marks
+    )
+    notes = footnotes_html(document, edition, image_source, links, marks)
+    return f"{body}\n{notes}" if notes else body
 
 
 def blocks_html(
@@ -259,9 +395,10 @@ def blocks_html(
     image_source: ImageSource,
     links: LinkFilter = bool,
     ids: Sequence[str] | None = None,
+    marks: NoteMarks | None = None,
 ) -> str:
     """Some of a document's blocks (``ids``: their ``id``s, default ``block_ids``), nested in
-    their quotes, lists and tables as in the whole article."""
+    their quotes, lists and tables as in the whole article; ``marks`` renders footnote marks."""
     out: list[str] = []
     previous: Paragraph | None = None
     idents = iter(ids if ids is not None else block_ids(paragraphs))
@@ -273,7 +410,7 @@ def blocks_html(
             break
         out += [_open(c, block) for c in opening]
         out += [start_table] if start_table else []
-        out.append(block_html(block, edition, image_source, links, next(idents)))
+        out.append(block_html(block, edition, image_source, links, next(idents), marks))
         previous = block
     return "\n".join(out)
 

@@ -27,7 +27,7 @@ def qa_items(document: Document) -> list[dict]:
 
 def reading_items(document: Document) -> list[dict]:
     """What reading the source changed, by line: characters removed (no segment holds them any
-    more), links made plain text, nesting flattened."""
+    more), links made plain text, nesting flattened, what could not be kept as it was."""
     notes = [
         {
             "id": None,
@@ -39,7 +39,7 @@ def reading_items(document: Document) -> list[dict]:
             "source": None,
             "english": None,
         }
-        for n in document.notes
+        for n in document.reading_notes
     ]
     return notes + [
         {
