@@ -20,8 +20,8 @@ from word_xml import NS
 
 from bilingual.document import Kind, SpanKind
 from bilingual.readers import read_source
-from conftest import SOFFICE, Project, new_project
-from test_browser import CHROMIUM, DESKTOP, PHONE, Opened
+from conftest import CHROMIUM, SOFFICE, Project, new_project
+from test_browser import DESKTOP, PHONE, Opened
 from test_publishing import epubcheck
 
 EDITIONS = ("zh-Hans", "zh-Hant")

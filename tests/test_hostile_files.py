@@ -92,7 +92,7 @@ def linked_spans(document) -> list[str]:
 
 
 def notes(document, check: str = "link-refused") -> list:
-    return [n for n in getattr(document, "notes", ()) if n.check == check]
+    return [n for n in getattr(document, "reading_notes", ()) if n.check == check]
 
 
 # --- links ---------------------------------------------------------------------------------

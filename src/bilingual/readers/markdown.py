@@ -542,7 +542,8 @@ def parse(
     tokens = markdown_parser().parse(body, env)
     reader = _Reader(path, root if root is not None else path.parent)
     reader.read(tokens)
-    blocks = tuple(reader.blocks) + tuple(reader.footnotes(env))
+    notes = reader.footnotes(env)  # first: it renumbers inline notes in reader.blocks
+    blocks = tuple(reader.blocks) + tuple(notes)
     flattened = [
         ReadingNote(
             line + 1,
@@ -552,8 +553,8 @@ def parse(
         )
         for line in sorted(set(env.get("flattened", [])))
     ]
-    notes = sorted([*reader.reading_notes, *flattened], key=lambda n: n.line)
-    return blocks, meta, tuple(notes)
+    said = sorted([*reader.reading_notes, *flattened], key=lambda n: n.line)
+    return blocks, meta, tuple(said)
 
 
 _TITLE_LINE = re.compile(r"^title[ \t]*:", re.MULTILINE)
