@@ -3,9 +3,10 @@
 Each actor loads the node's installed Argos package once (it must be the driver's model and
 version, or the cache would mix two models' English) and translates whole planned batches; the
 driver keeps everything else (tokenizer, cache, memory, glossary, writing). Batches go out
-shortest first, at most two per actor at a time, so a fast node takes more; results come back in
-order and the translation stage caches them as they arrive, so an interrupted or failed
-distributed build resumes where it stopped.
+in the order they are needed, at most two per actor at a time (``window.Window``), so a fast
+node takes more and an interrupt waits for no queued batch; results come back in order and the
+translation stage caches them as they arrive, so an interrupted or failed distributed build
+resumes where it stopped.
 
 ``address`` is ``local`` (a cluster of this machine, in a temp folder, stopped at exit),
 ``auto`` (the cluster ``ray start`` runs on this machine) or ``HOST:PORT``. Ray is the optional
@@ -23,16 +24,15 @@ import socket
 import sys
 import tempfile
 import time
-from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from bilingual.engines.argos import SEARCH, Tokens, Work
+from bilingual.engines.argos import SEARCH, Work
 from bilingual.engines.config import EngineConfig, RaySettings
+from bilingual.engines.window import IN_FLIGHT_PER_TRANSLATOR, Tokens, Window
 from bilingual.errors import EnvironmentProblem, ModelError
 from bilingual.util import interrupts
 
-IN_FLIGHT_PER_WORKER = 2  # one batch computing, one waiting: no actor idles between batches
 CONNECT_SECONDS = 5.0
 POLL_SECONDS = 0.05  # how long Ray may hold the main thread: Ctrl-C waits at most this
 READY_SECONDS = 300.0  # workers start (import, model load) within this, or the build stops
@@ -194,38 +194,30 @@ class RayEngine:
     def translate(self, sources: Sequence[str]) -> Iterator[list[str]]:
         ray = self.ray
         work = Work.plan(sources, self.package, self.config, len(self.actors))
-        where = {i: (b, pos) for b, batch in enumerate(work.batches) for pos, i in enumerate(batch)}
-        queue = deque(range(len(work.batches)))
-        done: dict[int, list] = {}
-        in_flight: dict[Any, tuple[int, Any]] = {}
         load = {actor: 0 for actor in self.actors}
+        actor_of: dict[Any, Any] = {}
 
-        def send() -> None:
-            while queue:
-                actor = min(self.actors, key=load.__getitem__)
-                if load[actor] >= IN_FLIGHT_PER_WORKER:
-                    return
-                number = queue.popleft()
-                batch = work.batches[number]
-                tokens = [work.tokens[i] for i in batch]
-                in_flight[actor.translate.remote(tokens, work.prefixes(batch))] = (number, actor)
-                load[actor] += 1
+        def send(number: int) -> Any:
+            actor = min(self.actors, key=load.__getitem__)  # a fast node takes more
+            batch = work.batches[number]
+            ref = actor.translate.remote([work.tokens[i] for i in batch], work.prefixes(batch))
+            load[actor] += 1
+            actor_of[ref] = actor
+            return ref
 
-        def hypotheses(index: int) -> list[Tokens]:
-            number, position = where[index]
-            while number not in done:
-                send()
-                ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=POLL_SECONDS)
-                for ref in ready:
-                    finished, actor = in_flight.pop(ref)
-                    load[actor] -= 1
-                    try:
-                        done[finished] = ray.get(ref)
-                    except ray.exceptions.RayError as exc:
-                        raise _worker_failed(exc) from None
-            return done[number][position]
+        def collect(refs: list, wait: float) -> list[tuple[Any, list[list[Tokens]]]]:
+            ready, _ = ray.wait(refs, num_returns=1, timeout=wait)
+            out = []
+            for ref in ready:
+                load[actor_of.pop(ref)] -= 1
+                try:
+                    out.append((ref, ray.get(ref)))
+                except ray.exceptions.RayError as exc:
+                    raise _worker_failed(exc) from None
+            return out
 
-        yield from work.assemble(hypotheses)
+        window = Window(work.batches, IN_FLIGHT_PER_TRANSLATOR * len(self.actors), send, collect)
+        yield from work.assemble(window.hypotheses)
 
 
 def _worker_failed(exc: Exception) -> EnvironmentProblem:
