@@ -36,12 +36,12 @@ def long_sentences(count: int = LONG_SEGMENTS, length: int = 70) -> list[str]:
     return lines
 
 
-def write_long_sources(project: Project, count: int = LONG_SEGMENTS) -> list[str]:
+def write_long_sources(project: Project, count: int = LONG_SEGMENTS, length: int = 70) -> list[str]:
     """Replace the project's sources with four articles of ``count`` sentences in all."""
     seeds = project.root / "seeds"
     for path in seeds.iterdir():
         path.unlink()
-    lines = long_sentences(count)
+    lines = long_sentences(count, length)
     for k in range(4):
         (seeds / f"part-{k}.txt").write_text("\n\n".join(lines[k::4]) + "\n", encoding="utf-8")
     return lines

@@ -16,15 +16,18 @@ extra ``bilingual[ray]``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import secrets
 import shutil
+import signal
 import socket
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from bilingual.engines.argos import SEARCH, Work
@@ -117,8 +120,9 @@ def connect(ray, settings: RaySettings) -> None:
         options.update(_temp_dir=temp, _node_ip_address="127.0.0.1")
     elif address != "auto":
         _check_reachable(address)
-    if address == "local":
-        atexit.register(_stop_local, ray, options["_temp_dir"])  # even if init is interrupted
+    if address == "local":  # stopped even if init is interrupted
+        atexit.register(_stop_local, ray, options["_temp_dir"])
+        interrupts.on_interrupt(lambda: _kill_local(ray, options["_temp_dir"]))
     ours = interrupts.installed()
     try:
         ray.init(address=address, **options)
@@ -133,9 +137,45 @@ def connect(ray, settings: RaySettings) -> None:
 
 
 def _stop_local(ray, temp: str) -> None:
-    """Stop the cluster this process started and remove its folder (at exit, interrupted too)."""
+    """Stop the cluster this process started and remove its folder (at exit)."""
     ray.shutdown()
     shutil.rmtree(temp, ignore_errors=True)
+
+
+def _kill_local(ray, temp: str) -> None:
+    """On an interrupt: the cluster this process started killed at once, every process under
+    this one (raylet, GCS, agents, workers: their batches are read by nobody, and
+    ``ray.shutdown`` would stop each gracefully, a second at a time), and its folder removed.
+    Where processes cannot be listed (no /proc), ``ray.shutdown``."""
+    tree = _descendants(os.getpid())
+    if tree is None:
+        ray.shutdown()
+    for pid in tree or ():
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+def _descendants(root: int) -> list[int] | None:
+    """The processes under ``root`` (children, theirs...), from /proc; None without /proc."""
+    parents: dict[int, list[int]] = {}
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return None
+    for name in entries:
+        try:
+            stat = Path(f"/proc/{name}/stat").read_text(encoding="ascii", errors="replace")
+        except OSError:  # ended meanwhile
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])  # the name may hold spaces and ")"
+        parents.setdefault(parent, []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        for child in parents.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 class RayEngine:
