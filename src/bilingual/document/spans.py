@@ -3,15 +3,21 @@ and the spans a split left in two.
 
 Pure functions over ``document.Span`` shared by the readers that build spans, the stages that
 change text (glossary variants, segmentation, the Traditional conversion) and the writers that
-render formatting.
+render formatting. Each takes time linear in its spans and text (a paragraph of a million
+characters and as many formatted runs is normal input), never spans times spans.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from itertools import accumulate
 
 from bilingual.document import Replacement, Span
+
+_NOT_SPACE = re.compile(r"\S")
 
 
 def clip(spans: Iterable[Span], start: int, end: int) -> tuple[Span, ...]:
@@ -22,6 +28,33 @@ def clip(spans: Iterable[Span], start: int, end: int) -> tuple[Span, ...]:
         if s < e:
             out.append(replace(span, start=s - start, end=e - start))
     return tuple(out)
+
+
+class Cover:
+    """Asks "is ``[start, end)`` inside one of these spans?" in logarithmic time."""
+
+    def __init__(self, spans: Iterable[Span]):
+        ordered = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in ordered]
+        self.reach = list(accumulate((s.end for s in ordered), max))  # furthest end so far
+
+    def covers(self, start: int, end: int) -> bool:
+        before = bisect_right(self.starts, start) - 1  # the spans starting at or before it
+        return before >= 0 and self.reach[before] >= end
+
+
+def clip_each(spans: Sequence[Span], ranges: Iterable[tuple[int, int]]) -> Iterator[tuple]:
+    """``clip(spans, start, end)`` for consecutive ``ranges`` of a text (in order, apart: a
+    paragraph's sentences), in one sweep over ``spans``."""
+    by_start = sorted(range(len(spans)), key=lambda n: spans[n].start)
+    waiting = 0  # by_start[waiting:] have not started yet
+    active: list[int] = []  # started, maybe not ended: indexes into ``spans``
+    for start, end in ranges:
+        while waiting < len(by_start) and spans[by_start[waiting]].start < end:
+            active.append(by_start[waiting])
+            waiting += 1
+        active = sorted(n for n in active if spans[n].end > start)  # in ``spans``'s order
+        yield clip((spans[n] for n in active), start, end)
 
 
 def through_replacements(spans: Sequence[Span], replacements: Sequence[Replacement]) -> tuple:
@@ -36,16 +69,18 @@ def through_replacements(spans: Sequence[Span], replacements: Sequence[Replaceme
         edits.append((old_start, old_start + len(r.variant), r.start, r.end))
         shift += (r.end - r.start) - len(r.variant)
 
+    old_ends = [edit[1] for edit in edits]  # increasing: the edits are in order, apart
+
     def move(offset: int, is_end: bool) -> int:
-        moved = offset
-        for old_start, old_end, new_start, new_end in edits:
-            if offset >= old_end:
-                moved = offset + (new_end - old_end)
-            elif offset > old_start:  # inside a replaced variant: to its edge
+        done = bisect_right(old_ends, offset)  # the edits wholly before ``offset``
+        if done < len(edits):
+            old_start, _, new_start, new_end = edits[done]
+            if offset > old_start:  # inside a replaced variant: to its edge
                 return new_end if is_end else new_start
-            else:
-                break
-        return moved
+        if done == 0:
+            return offset
+        _, old_end, _, new_end = edits[done - 1]
+        return offset + (new_end - old_end)
 
     return tuple(
         replace(s, start=move(s.start, False), end=move(s.end, True))
@@ -72,13 +107,17 @@ def merged(spans: Iterable[Span], text: str) -> tuple[Span, ...]:
     again, or with only white space between, as one span (Word's runs split a bold phrase, a
     sentence edge splits a span); in rendering order."""
     out: list[Span] = []
+    last: dict[tuple, int] = {}  # (kind, url) -> where in ``out`` its latest span is
     for span in nested(spans):
-        same = (s for s in out if s.kind is span.kind and s.url == span.url)
-        before = next((s for s in same if not text[s.end : span.start].strip()), None)
-        if before is None:
-            out.append(span)
+        key = (span.kind, span.url)
+        # Spans of one formatting kept in ``out`` are apart, with more than white space
+        # between them, and come in order: only the latest can reach this one.
+        n = last.get(key)
+        if n is not None and not _NOT_SPACE.search(text, out[n].end, span.start):
+            out[n] = replace(out[n], end=max(out[n].end, span.end))
         else:
-            out[out.index(before)] = replace(before, end=max(before.end, span.end))
+            last[key] = len(out)
+            out.append(span)
     return tuple(nested(out))
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bilingual.document import Kind, Paragraph, Span, SpanKind
 from bilingual.document.editions import Edition
-from bilingual.document.spans import clip, join, nested
+from bilingual.document.spans import Cover, clip, join, nested
 
 
 @dataclass(frozen=True)
@@ -63,13 +63,10 @@ def render_inline(
     """``text`` with ``spans`` as properly nested markup: a span crossing another's edge is
     closed there and opened again. Nothing nests inside inline code. ``emit_text(start, end)``
     renders ``text[start:end]``."""
-    spans = nested(s for s in spans if s.end > s.start)
-    code = [s for s in spans if s.kind is SpanKind.CODE]
-    spans = [
-        s
-        for s in spans
-        if s.kind is SpanKind.CODE or not any(c.start <= s.start and s.end <= c.end for c in code)
-    ]
+    spans = _outside_code(nested(s for s in spans if s.end > s.start))
+    starting: dict[int, list[Span]] = {}
+    for span in spans:
+        starting.setdefault(span.start, []).append(span)
     edges = sorted({0, len(text)} | {e for s in spans for e in (s.start, s.end)})
     out: list[str] = []
     stack: list[Span] = []
@@ -83,13 +80,18 @@ def render_inline(
         for span in reversed(reopen):
             out.append(open_tag(span))
             stack.append(span)
-        for span in spans:
-            if span.start == position:
-                out.append(open_tag(span))
-                stack.append(span)
+        for span in starting.get(position, ()):
+            out.append(open_tag(span))
+            stack.append(span)
         if n + 1 < len(edges):
             out.append(emit_text(position, edges[n + 1]))
     return "".join(out)
+
+
+def _outside_code(spans: list[Span]) -> list[Span]:
+    """``spans`` without those inside inline code (the code spans kept)."""
+    code = Cover(s for s in spans if s.kind is SpanKind.CODE)
+    return [s for s in spans if s.kind is SpanKind.CODE or not code.covers(s.start, s.end)]
 
 
 # --- tables ------------------------------------------------------------------------------

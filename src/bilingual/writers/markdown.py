@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 from bilingual.document import Document, Image, Kind, Paragraph, Span, SpanKind
 from bilingual.document.editions import Edition
+from bilingual.document.spans import Cover
 from bilingual.writers import WriteOptions, assets_folder
 from bilingual.writers.blocks import (
     chinese_pieces,
@@ -73,15 +75,15 @@ _DELIMITERS = {SpanKind.EMPHASIS: ("*", "em"), SpanKind.STRONG: ("**", "strong")
 
 def inline(text: str, spans: tuple[Span, ...]) -> str:
     """``text`` with its formatting as Markdown."""
-    edges = [e for s in spans for e in (s.start, s.end)]
+    edges = Counter(e for s in spans for e in (s.start, s.end))
     html: set[Span] = set()
     for span in spans:
         if span.kind in _DELIMITERS:
-            shared = edges.count(span.start) > 1 or edges.count(span.end) > 1
+            shared = edges[span.start] > 1 or edges[span.end] > 1
             if shared or not delimiters_work(text, span.start, span.end):
                 html.add(span)
 
-    code = [s for s in spans if s.kind is SpanKind.CODE]
+    code = Cover([s for s in spans if s.kind is SpanKind.CODE])
 
     def open_tag(span: Span) -> str:
         if span.kind is SpanKind.LINK:
@@ -100,7 +102,7 @@ def inline(text: str, spans: tuple[Span, ...]) -> str:
         return f"</{tag}>" if span in html else mark
 
     def emit(start: int, end: int) -> str:
-        if any(c.start <= start and end <= c.end for c in code):
+        if code.covers(start, end):
             return text[start:end]
         return _INLINE.sub(r"\\\1", text[start:end])
 
