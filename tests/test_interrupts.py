@@ -161,3 +161,32 @@ def test_a_signal_while_the_outputs_are_renamed_lets_them_all_land(tmp_path, mon
     written = outputs.commit()  # no KeyboardInterrupt, no SIGTERM death
     assert sorted(os.listdir(dist)) == ["a.md", "b.md"] and len(written) == 2
     assert outputs.interrupted
+
+
+def test_an_interrupt_while_a_very_long_line_is_translated_waits_for_no_part(
+    tmp_path, long_batch_packages, four_sentence_round
+):
+    """A line of 200,000 characters without a full stop is one segment; the model gets it in
+    parts (``split_long``), batched like any other segments, so Ctrl-C waits for none of them."""
+    from long_inputs import write_source
+
+    project = new_project(tmp_path, long_batch_packages)
+    for path in (project.root / "seeds").iterdir():
+        path.unlink()
+    line = write_source("line", 200_000, project.root / "seeds").read_text(encoding="utf-8")
+    engine = resolve(SpeedSettings())
+    work = Work.plan([line.strip()], package_of(long_batch_packages), engine, engine.workers)
+    parts = len(work.tokens) / len(work.batches)  # in one batch
+    assert len(work.batches) > 6 * engine.workers
+    four = four_sentence_round(engine.workers, engine.threads)
+    batch = four * parts / 4  # a part is longer than a sentence: a batch takes longer still
+
+    build = TerminalBuild(project)
+    planned = build.wait_for("translating")
+    time.sleep(max(0.0, planned + min(batch, four) / 4 - time.monotonic()))
+    seconds = build.interrupt(signal.SIGINT)
+
+    assert build.proc.returncode == 130, build.output
+    assert "Traceback" not in build.output
+    assert seconds < batch / 2, f"answered after {seconds:.2f} s; a batch takes {batch:.2f} s"
+    assert not project.dist.exists()
