@@ -226,8 +226,18 @@ def test_ctrl_c_during_a_ray_build_at_its_defaults_waits_for_no_batch(
     )
     assert not slow.dist.exists()
     if where == "local":  # the cluster it started is gone, its processes and its folder
-        assert started and not set(started) & set(_tree(1))  # none is alive
+        assert started
+        deadline = time.monotonic() + 5  # killed processes take a moment to go
+        while (left := set(started) & set(_tree(1))) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not left, _commands(left)
         assert not list(Path(tempfile.gettempdir()).glob(f"bilingual-ray-*/*{proc.pid}*"))
+
+
+def _commands(pids: set[int]) -> list[str]:
+    out = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-p", ",".join(map(str, pids))],
+                         capture_output=True, text=True)  # fmt: skip
+    return out.stdout.splitlines()
 
 
 def _tree(root: int) -> list[int]:
