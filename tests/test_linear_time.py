@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 from long_inputs import run_stages, write_glossary, write_source
 
 from bilingual.document import Replacement, Segment, Span, SpanKind, TermHit
-from bilingual.document.spans import Cover, clip, clip_each, merged, nested, through_replacements
+from bilingual.document.spans import (
+    Cover,
+    clip,
+    clip_each,
+    join,
+    merged,
+    nested,
+    through_replacements,
+)
 from bilingual.readers.inline import InlineText
 from bilingual.stages import formatting
 from bilingual.stages.qa.content import english_sentences
@@ -303,3 +311,20 @@ def test_a_glossary_ten_times_larger_takes_at_most_fifteen_times_as_long(tmp_pat
 
     seconds(100)  # warm up
     assert seconds(10_000) <= 15 * seconds(1_000)
+
+
+def join_as_before(pieces, separator=""):
+    text = ""
+    spans: list[Span] = []
+    for n, (piece, piece_spans) in enumerate(pieces):
+        if n and piece and text and not text[-1].isspace():
+            text += separator
+        spans += (span.shifted(len(text)) for span in piece_spans)
+        text += piece
+    return text, merged(spans, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(text_and_spans(max_spans=3), max_size=5), st.sampled_from(["", " ", "\n"]))
+def test_joined_pieces_are_what_they_were(pieces, separator):
+    assert join(pieces, separator) == join_as_before(pieces, separator)

@@ -92,13 +92,19 @@ def through_replacements(spans: Sequence[Span], replacements: Sequence[Replaceme
 def join(pieces: Sequence[tuple[str, Sequence[Span]]], separator: str = "") -> tuple[str, tuple]:
     """Texts with their spans joined into one text; a span split at a piece's edge (the same
     formatting ending where it starts again, with only white space between) becomes one."""
-    text = ""
+    parts: list[str] = []  # joined once at the end: adding to a string copies it each time
+    length, last = 0, ""  # of the text so far, and its last character
     spans: list[Span] = []
     for n, (piece, piece_spans) in enumerate(pieces):
-        if n and piece and text and not text[-1].isspace():
-            text += separator
-        spans += (span.shifted(len(text)) for span in piece_spans)
-        text += piece
+        if n and piece and length and not last.isspace():
+            parts.append(separator)
+            length += len(separator)
+            last = separator[-1:] or last
+        spans += (span.shifted(length) for span in piece_spans)
+        parts.append(piece)
+        length += len(piece)
+        last = piece[-1:] or last
+    text = "".join(parts)
     return text, merged(spans, text)
 
 
