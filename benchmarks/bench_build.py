@@ -21,8 +21,9 @@ benchmarks/articles/*. Then:
    our segments) and one call per sentence, for reference.
 4. The no-change rebuild (< 1 s) and `bilingual --help` (< 0.5 s).
 5. Ctrl-C in the middle of a batch: seconds from the signal to the exit (< 2 s), with a model
-   whose sentences run to CTranslate2's length limit (batches of seconds); in process, and on a
-   local Ray cluster when the ray extra is installed.
+   whose sentences run to CTranslate2's length limit (batches of seconds): in process at the
+   default settings and at every configuration of the sweep, and on a local Ray cluster at its
+   defaults when the ray extra is installed.
 6. Memory and the driver's cost against corpus size: cold builds of N short articles with a
    small model, then the same build with every translation cached and dist/ removed (what the
    driver does per segment: planning, cache, Traditional, QA, writing).
@@ -268,23 +269,36 @@ def interrupt_seconds(project: Path, env: dict, extra: list[str]) -> float:
     return seconds
 
 
-def interrupts(quick: bool, repeat: int) -> list[tuple[str, float]]:
+def interrupts(quick: bool, repeat: int) -> tuple[list[tuple[str, float]], list]:
+    """Ctrl-C latency: at the default settings (median of ``repeat``), at each configuration of
+    the sweep (``bilingual models bench``'s layouts x batch shapes), and on a local Ray
+    cluster at its defaults. Returns the summary rows and the per-configuration ones."""
     env, project = slow_model_env(quick)
-    long_batches = ["--workers", "1", "--batch-type", "examples", "--batch-size", "4096"]
-    rows = [("in process, mid-batch (batches of seconds)",
-             statistics.median(interrupt_seconds(project, env, long_batches)
+    rows = [("in process, default settings (mid-batch, batches of seconds)",
+             statistics.median(interrupt_seconds(project, env, [])
                                for _ in range(repeat)))]  # fmt: skip
+    configurations = [
+        (workers, threads, kind, size)
+        for workers, threads in layouts(quick)
+        for kind, size in (QUICK_BATCHES if quick else BATCHES)
+    ]
+    each = []
+    for workers, threads, kind, size in configurations:
+        flags = ["--workers", str(workers), "--threads", str(threads), "--batch-type", kind,
+                 "--batch-size", str(size)]  # fmt: skip
+        each.append((f"{workers}x{threads} {kind} {size}", interrupt_seconds(project, env, flags)))
+    rows.append((f"in process, worst of the sweep's {len(each)} configurations",
+                 max(seconds for _, seconds in each)))  # fmt: skip
     try:
         import ray  # noqa: F401
     except ImportError:
-        return rows
+        return rows, each
     if quick:
-        return rows
-    ray_args = ["--ray-address", "local", "--batch-type", "examples", "--batch-size", "64"]
-    rows.append(("local Ray cluster, mid-batch (the cluster stopped before exit)",
-                 statistics.median(interrupt_seconds(project, env, ray_args)
+        return rows, each
+    rows.append(("local Ray cluster, default settings (the cluster stopped before exit)",
+                 statistics.median(interrupt_seconds(project, env, ["--ray-address", "local"])
                                    for _ in range(repeat))))  # fmt: skip
-    return rows
+    return rows, each
 
 
 def scaling(counts: list[int]) -> list[tuple[int, int, int, float, float]]:
@@ -393,7 +407,7 @@ def main() -> None:
                                                  project, env)[:2]  # fmt: skip
     results["bilingual build (no change)"] = timed(bilingual("build", "--json"), project, env)[:2]
     results["bilingual --help"] = timed(bilingual("--help"), project, env)[:2]
-    stops = interrupts(args.quick, repeat)
+    stops, stop_each = interrupts(args.quick, repeat)
     counts = [10, 20] if args.quick else [10, args.memory_articles // 3, args.memory_articles]
     memory = scaling(counts)
     load_after = load_average()
@@ -449,6 +463,14 @@ def main() -> None:
             for what, s in stops
         ),  # fmt: skip
         "",
+        "Ctrl-C at each configuration of the sweep (seconds from SIGINT to the exit, sent while "
+        "batches of seconds are being translated; a model whose sentences run to CTranslate2's "
+        "length limit):",
+        "",
+        "| configuration | seconds |",
+        "| --- | ---: |",
+        *(f"| {name} | {seconds:.2f} |" for name, seconds in stop_each),
+        "",
         "Memory and the driver's cost against corpus size (small random model): a cold build, "
         "then the same build with every translation cached and dist/ removed (the driver's "
         "own work: planning, cache, Traditional, QA, writing).",
@@ -472,7 +494,8 @@ def main() -> None:
         "segments_per_second": per_second, "per_core": per_core,
         "driver_seconds_per_segment": driver_per_segment, "build": build_wall, "raw": raw_wall,
         "default_build": median["default"], "loads": loads,
-        "matrix": matrix, "interrupts": stops, "memory": memory}, indent=2))  # fmt: skip
+        "matrix": matrix, "interrupts": stops, "interrupts_each": stop_each,
+        "memory": memory}, indent=2))  # fmt: skip
     print(text)
 
 

@@ -112,6 +112,26 @@ def slow_packages(tmp_path_factory) -> Path:
     return packages
 
 
+@pytest.fixture(scope="session")
+def long_batch_packages(tmp_path_factory) -> Path:
+    """Like ``slow_packages``, with a wider model: a batch of even three long sentences takes
+    seconds, so an interrupt that waited for one would show against the time it takes."""
+    from dataclasses import replace
+
+    from random_model import TINY
+
+    out = tmp_path_factory.mktemp("long-batch-model") / "translate-zh_en-1_9.argosmodel"
+    size = replace(TINY, width=256, ffn=1024, eos_bias=-30.0)
+    build_package([SEED.read_text(encoding="utf-8")], out, size=size)
+    home = tmp_path_factory.mktemp("long-batch-home")
+    packages = home / "packages"
+    result = Project(home, isolated_environment(home, packages)).run(
+        "models", "install", "--file", str(out)
+    )
+    assert result.code == 0, result.err
+    return packages
+
+
 @pytest.fixture
 def project(tmp_path, installed_packages) -> Project:
     """The repository's seeds and glossary in a fresh folder, with the model installed."""

@@ -74,3 +74,30 @@ def test_small_work_is_cut_finer_so_no_translator_idles(package):
     assert len(Work.plan(sources, package, config, parallel=2).batches) >= 8
     one = Work.plan(sources[:3], package, config, parallel=2)
     assert sorted(i for b in one.batches for i in b) == [0, 1, 2]
+
+
+def test_the_window_keeps_two_batches_per_translator_and_sends_them_as_needed():
+    """An interrupt waits for no queued batch because none is queued: the translators hold at
+    most two batches each, refilled as they finish, first needed first sent."""
+    from bilingual.engines.window import Window
+
+    batches = [[4, 5], [0, 1], [2, 3], [6], [7, 8, 9]]
+    sent: list[int] = []
+    busy: list[int] = []
+    most = 0
+
+    def send(number: int) -> int:
+        nonlocal most
+        sent.append(number)
+        busy.append(number)
+        most = max(most, len(busy))
+        return number
+
+    def collect(handles: list[int], wait: float) -> list[tuple[int, list]]:
+        number = busy.pop(0)  # the oldest batch finishes
+        return [(number, [[[f"t{i}"]] for i in batches[number]])]
+
+    window = Window(batches, limit=2, send=send, collect=collect)
+    assert [window.hypotheses(i) for i in range(10)] == [[[f"t{i}"]] for i in range(10)]
+    assert sent == [1, 2, 0, 3, 4] and most == 2
+    assert not window.ready and not window.in_flight  # nothing kept once handed back

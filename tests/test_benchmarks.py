@@ -18,6 +18,8 @@ def test_bench_build_quick_prints_the_readme_tables(tmp_path):
     out = done.stdout
     assert "| workers x threads | batch | seconds | segments/s |" in out
     assert "| cold build <= 1.10x the fastest raw configuration (same configuration) |" in out
-    assert "| Ctrl-C answered < 2 s: in process, mid-batch (batches of seconds) |" in out
+    assert "| Ctrl-C answered < 2 s: in process, default settings (mid-batch" in out
+    assert "| Ctrl-C answered < 2 s: in process, worst of the sweep's 2 configurations |" in out
+    assert "| configuration | seconds |" in out
     assert "driver ms/segment" in out and "segments/s per core" in out
     assert (tmp_path / "results.md").read_text(encoding="utf-8") == out.rstrip("\n") + "\n"

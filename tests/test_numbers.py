@@ -4,8 +4,16 @@ number check that compares them (a flag only when a value of the Chinese is miss
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bilingual.stages.qa.numbers import chinese_quantities, english_quantities, matches
+from bilingual.stages.qa.numbers import (
+    Quantity,
+    ValueIndex,
+    chinese_quantities,
+    english_quantities,
+    matches,
+)
 
 # Chinese forms and the values the English must carry.
 CHINESE = [
@@ -162,3 +170,28 @@ def test_the_issue_example_every_english_form_of_ten_billion():
     (source,) = chinese_quantities("融资100亿美元")
     for english in ("raised $10 billion", "raised 10bn", "raised 10,000,000,000", "ten billion"):
         assert any(matches(source, e) for e in english_quantities(english)), english
+
+
+# --- found by value, not by comparing every pair ----------------------------------------------
+
+_VALUES = st.one_of(
+    st.integers(-5, 2_000).map(float),
+    st.floats(0.0, 1e13, allow_nan=False),
+    st.sampled_from([0.0, 1.0, 10.4e9, 10_430_000_000.0, 1e-10, 33.0, 33.333, 100.5, 99.4]),
+)
+_QUANTITIES = st.builds(
+    Quantity,
+    st.text("0123", min_size=1, max_size=3),
+    st.lists(_VALUES, min_size=1, max_size=3).map(tuple),
+    st.sampled_from([0.0, 0.0, 0.1, 1.0, 1e8, 1e9]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_QUANTITIES, max_size=12), st.lists(_QUANTITIES, max_size=12))
+def test_the_value_index_finds_what_comparing_every_pair_finds(source, english):
+    in_english, in_source = ValueIndex(english), ValueIndex(source)
+    for q in source:
+        assert in_english.renders(q) == any(matches(q, e) for e in english)
+    for e in english:
+        assert in_source.rendered_by(e) == any(matches(q, e) for q in source)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bilingual.document import Document
 from bilingual.readers.text import paragraphs_of
-from bilingual.stages.segment import segment_document, split_sentences
-from bilingual.stages.segment_rules import BREAKS, KEEPS
+from bilingual.stages.segment import segment_document, sentence_ends, split_sentences
+from bilingual.stages.segment_rules import BREAKS, CLOSERS, KEEPS
 from conftest import SEED
 
 CASES = [(rule.name, text, expected) for rule in BREAKS + KEEPS for text, expected in rule.examples]
@@ -69,3 +73,50 @@ def test_ids_follow_source_lines_so_blank_lines_count():
     )
     assert [s.id for s in document.segments] == ["p001.s01", "p003.s01", "p003.s02"]
     assert [s.paragraph for s in document.segments] == [0, 2, 2]
+
+
+# --- the same sentences in linear time --------------------------------------------------------
+
+# The rules as they were written before they were made linear (each tried at every character):
+# what they find must not change.
+QUADRATIC = {
+    "cjk-terminators": rf"[。！？!?；]*[。！？!?][{CLOSERS}]*",
+    "email": r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    "quote-then-speech-tag": r"[。！？!?…]+[”’」』](?=[^。！？!?“”「」]{0,12}?"
+    r"(?:说|道|问|表示|称|指出|介绍|强调|透露|回答|写道|认为)[。！？!?,，:：])",
+}
+TRICKY = st.lists(
+    st.sampled_from([*"a中1_.+-@ ；。！?”」…，", "x@y.zz", ".com", "说", "表示"]), max_size=30
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(TRICKY)
+def test_the_linear_rules_find_what_the_patterns_found(text):
+    for rule in BREAKS + KEEPS:
+        pattern = re.compile(QUADRATIC.get(rule.name, rule.pattern.pattern))
+        assert list(rule.spans(text)) == [m.span() for m in pattern.finditer(text)], rule.name
+
+
+def _ends_as_before(text: str, keep: tuple[tuple[int, int], ...]) -> list[int]:
+    """``sentence_ends`` as it was: every break checked against every kept span."""
+    kept = [m.span() for rule in KEEPS for m in re.finditer(QUADRATIC.get(rule.name,
+            rule.pattern.pattern), text)] + list(keep)  # fmt: skip
+    ends = set()
+    for rule in BREAKS:
+        for match in re.finditer(QUADRATIC.get(rule.name, rule.pattern.pattern), text):
+            start, end = match.span()
+            if any(k_start < end and start < k_end for k_start, k_end in kept):
+                continue
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end < len(text):
+                ends.add(end)
+    return sorted(ends)
+
+
+@settings(max_examples=600, deadline=None)
+@given(TRICKY, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=3))
+def test_sentence_ends_are_what_they_were(text, code):
+    keep = tuple((start, start + length) for start, length in code)  # empty spans too
+    assert sentence_ends(text, keep) == _ends_as_before(text, keep)

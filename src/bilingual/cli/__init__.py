@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         if interrupts.native_threads_may_run():
-            interrupts.exit_now(EXIT_INTERRUPTED)  # do not wait for a batch nobody will read
+            interrupts.exit_now(EXIT_INTERRUPTED, interrupted=True)  # wait for nothing
         return EXIT_INTERRUPTED
     except OSError as exc:  # a disk or permission fault no module foresaw
         if args.debug:

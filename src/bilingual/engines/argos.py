@@ -7,9 +7,10 @@ parallelism runs ``workers`` translators sharing one copy of the weights (``inte
 each with ``threads`` threads; the batches are planned here (``Work``), shortest first, so that
 every engine (this one, Ray's) translates exactly the same batches.
 
-Batches are submitted asynchronously and waited for by polling: Python runs a signal handler
-only between bytecodes, never inside a C++ call, so Ctrl-C is answered within milliseconds even
-in the middle of a long batch.
+Batches are submitted asynchronously, a few per translator at a time (``window.Window``), and
+waited for by polling: Python runs a signal handler only between bytecodes, never inside a C++
+call, so Ctrl-C is answered within milliseconds even in the middle of a long batch, and no
+queued batch is ever waited for.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from pathlib import Path
 
 from bilingual.engines.config import EngineConfig
 from bilingual.engines.recipe import SPLIT_ABOVE_CHARS
+from bilingual.engines.window import IN_FLIGHT_PER_TRANSLATOR, Tokens, Window
 from bilingual.errors import ModelError
 
-Tokens = list[str]
 # Argos's decoding, asking for the beam's whole n-best list (it costs no extra search): every
 # engine yields, per source, its hypotheses ranked best first.
 # Argos Translate's own decoding settings (argostranslate.translate.apply_packaged_translation).
@@ -60,30 +61,30 @@ class ArgosEngine:
     def translate(self, sources: Sequence[str]) -> Iterator[list[str]]:
         parallel = self.config.workers * len(self.config.device_index)
         work = Work.plan(sources, self.package, self.config, parallel)
-        futures: dict[int, object] = {}
-        for batch in work.batches:
-            results = self.translator.translate_batch(
-                [work.tokens[i] for i in batch],
-                target_prefix=work.prefixes(batch),
-                asynchronous=True,
-                **SEARCH,
+
+        def send(number: int) -> tuple:
+            batch = work.batches[number]
+            return tuple(
+                self.translator.translate_batch(
+                    [work.tokens[i] for i in batch],
+                    target_prefix=work.prefixes(batch),
+                    asynchronous=True,
+                    **SEARCH,
+                )
             )
-            futures.update(zip(batch, results, strict=True))
 
-        def hypotheses(index: int) -> list[Tokens]:
-            future = futures.pop(index)
-            wait_until(future.done)  # type: ignore[attr-defined]
-            return future.result().hypotheses  # type: ignore[attr-defined]
+        def collect(handles: list[tuple], wait: float) -> list[tuple[tuple, list[list[Tokens]]]]:
+            def finished() -> list[tuple]:
+                return [h for h in handles if all(result.done() for result in h)]
 
-        yield from work.assemble(hypotheses)
+            done = finished()
+            if not done:
+                time.sleep(wait)  # a signal interrupts the sleep at once
+                done = finished()
+            return [(h, [result.result().hypotheses for result in h]) for h in done]
 
-
-def wait_until(done: Callable[[], bool], longest: float = 0.02) -> None:
-    """Sleep until ``done()``; a signal (Ctrl-C, SIGTERM) interrupts the sleep at once."""
-    delay = 0.0005
-    while not done():
-        time.sleep(delay)
-        delay = min(delay * 2, longest)
+        window = Window(work.batches, IN_FLIGHT_PER_TRANSLATOR * parallel, send, collect)
+        yield from work.assemble(window.hypotheses)
 
 
 @dataclass

@@ -3,9 +3,10 @@
 Each actor loads the node's installed Argos package once (it must be the driver's model and
 version, or the cache would mix two models' English) and translates whole planned batches; the
 driver keeps everything else (tokenizer, cache, memory, glossary, writing). Batches go out
-shortest first, at most two per actor at a time, so a fast node takes more; results come back in
-order and the translation stage caches them as they arrive, so an interrupted or failed
-distributed build resumes where it stopped.
+in the order they are needed, at most two per actor at a time (``window.Window``), so a fast
+node takes more and an interrupt waits for no queued batch; results come back in order and the
+translation stage caches them as they arrive, so an interrupted or failed distributed build
+resumes where it stopped.
 
 ``address`` is ``local`` (a cluster of this machine, in a temp folder, stopped at exit),
 ``auto`` (the cluster ``ray start`` runs on this machine) or ``HOST:PORT``. Ray is the optional
@@ -15,24 +16,26 @@ extra ``bilingual[ray]``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import secrets
 import shutil
+import signal
 import socket
 import sys
 import tempfile
 import time
-from collections import deque
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
-from bilingual.engines.argos import SEARCH, Tokens, Work
+from bilingual.engines.argos import SEARCH, Work
 from bilingual.engines.config import EngineConfig, RaySettings
+from bilingual.engines.window import IN_FLIGHT_PER_TRANSLATOR, Tokens, Window
 from bilingual.errors import EnvironmentProblem, ModelError
 from bilingual.util import interrupts
 
-IN_FLIGHT_PER_WORKER = 2  # one batch computing, one waiting: no actor idles between batches
 CONNECT_SECONDS = 5.0
 POLL_SECONDS = 0.05  # how long Ray may hold the main thread: Ctrl-C waits at most this
 READY_SECONDS = 300.0  # workers start (import, model load) within this, or the build stops
@@ -117,8 +120,9 @@ def connect(ray, settings: RaySettings) -> None:
         options.update(_temp_dir=temp, _node_ip_address="127.0.0.1")
     elif address != "auto":
         _check_reachable(address)
-    if address == "local":
-        atexit.register(_stop_local, ray, options["_temp_dir"])  # even if init is interrupted
+    if address == "local":  # stopped even if init is interrupted
+        atexit.register(_stop_local, ray, options["_temp_dir"])
+        interrupts.on_interrupt(lambda: _kill_local(ray, options["_temp_dir"]))
     ours = interrupts.installed()
     try:
         ray.init(address=address, **options)
@@ -133,9 +137,45 @@ def connect(ray, settings: RaySettings) -> None:
 
 
 def _stop_local(ray, temp: str) -> None:
-    """Stop the cluster this process started and remove its folder (at exit, interrupted too)."""
+    """Stop the cluster this process started and remove its folder (at exit)."""
     ray.shutdown()
     shutil.rmtree(temp, ignore_errors=True)
+
+
+def _kill_local(ray, temp: str) -> None:
+    """On an interrupt: the cluster this process started killed at once, every process under
+    this one (raylet, GCS, agents, workers: their batches are read by nobody, and
+    ``ray.shutdown`` would stop each gracefully, a second at a time), and its folder removed.
+    Where processes cannot be listed (no /proc), ``ray.shutdown``."""
+    tree = _descendants(os.getpid())
+    if tree is None:
+        ray.shutdown()
+    for pid in tree or ():
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+def _descendants(root: int) -> list[int] | None:
+    """The processes under ``root`` (children, theirs...), from /proc; None without /proc."""
+    parents: dict[int, list[int]] = {}
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return None
+    for name in entries:
+        try:
+            stat = Path(f"/proc/{name}/stat").read_text(encoding="ascii", errors="replace")
+        except OSError:  # ended meanwhile
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])  # the name may hold spaces and ")"
+        parents.setdefault(parent, []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        for child in parents.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 class RayEngine:
@@ -194,38 +234,30 @@ class RayEngine:
     def translate(self, sources: Sequence[str]) -> Iterator[list[str]]:
         ray = self.ray
         work = Work.plan(sources, self.package, self.config, len(self.actors))
-        where = {i: (b, pos) for b, batch in enumerate(work.batches) for pos, i in enumerate(batch)}
-        queue = deque(range(len(work.batches)))
-        done: dict[int, list] = {}
-        in_flight: dict[Any, tuple[int, Any]] = {}
         load = {actor: 0 for actor in self.actors}
+        actor_of: dict[Any, Any] = {}
 
-        def send() -> None:
-            while queue:
-                actor = min(self.actors, key=load.__getitem__)
-                if load[actor] >= IN_FLIGHT_PER_WORKER:
-                    return
-                number = queue.popleft()
-                batch = work.batches[number]
-                tokens = [work.tokens[i] for i in batch]
-                in_flight[actor.translate.remote(tokens, work.prefixes(batch))] = (number, actor)
-                load[actor] += 1
+        def send(number: int) -> Any:
+            actor = min(self.actors, key=load.__getitem__)  # a fast node takes more
+            batch = work.batches[number]
+            ref = actor.translate.remote([work.tokens[i] for i in batch], work.prefixes(batch))
+            load[actor] += 1
+            actor_of[ref] = actor
+            return ref
 
-        def hypotheses(index: int) -> list[Tokens]:
-            number, position = where[index]
-            while number not in done:
-                send()
-                ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=POLL_SECONDS)
-                for ref in ready:
-                    finished, actor = in_flight.pop(ref)
-                    load[actor] -= 1
-                    try:
-                        done[finished] = ray.get(ref)
-                    except ray.exceptions.RayError as exc:
-                        raise _worker_failed(exc) from None
-            return done[number][position]
+        def collect(refs: list, wait: float) -> list[tuple[Any, list[list[Tokens]]]]:
+            ready, _ = ray.wait(refs, num_returns=1, timeout=wait)
+            out = []
+            for ref in ready:
+                load[actor_of.pop(ref)] -= 1
+                try:
+                    out.append((ref, ray.get(ref)))
+                except ray.exceptions.RayError as exc:
+                    raise _worker_failed(exc) from None
+            return out
 
-        yield from work.assemble(hypotheses)
+        window = Window(work.batches, IN_FLIGHT_PER_TRANSLATOR * len(self.actors), send, collect)
+        yield from work.assemble(window.hypotheses)
 
 
 def _worker_failed(exc: Exception) -> EnvironmentProblem:

@@ -170,8 +170,10 @@ def term_pattern(en: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def _spell(en: str, match: re.Match[str]) -> str:
-    before = match.string[: match.start()].rstrip()
-    opens_sentence = not before or before[-1] in ".!?"
+    text, before = match.string, match.start()
+    while before > 0 and text[before - 1].isspace():  # not a copy of all the text before
+        before -= 1
+    opens_sentence = before == 0 or text[before - 1] in ".!?"
     if opens_sentence and match["term"][:1].isupper():
         en = en[:1].upper() + en[1:]
     return en + match["plural"]

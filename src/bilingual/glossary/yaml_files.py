@@ -8,9 +8,11 @@ repetition.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -48,6 +50,20 @@ def glossary_files(directory: Path) -> list[Path]:
         )
     except OSError as exc:
         raise InputError(f"{directory}: cannot read the glossary folder ({exc.strerror})") from None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's garbage collector held while a glossary's nodes and terms are built (all kept,
+    none garbage): run meanwhile, it walks the growing tree again and again, and a glossary ten
+    times larger took 18 times as long to read."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _FileReader:
@@ -288,12 +304,13 @@ def _parse(
     errors: list[str] = []
     notices: list[str] = list(known.notices) if known else []
     terms: list[Term] = list(known.terms) if known else []
-    for path in paths:
-        reader = _FileReader(path, errors, notices, (texts or {}).get(path))
-        for item, fields in reader.entries():
-            term = reader.term(item, fields)
-            if term is not None:
-                terms.append(term)
+    with _collector_paused():
+        for path in paths:
+            reader = _FileReader(path, errors, notices, (texts or {}).get(path))
+            for item, fields in reader.entries():
+                term = reader.term(item, fields)
+                if term is not None:
+                    terms.append(term)
     errors.extend(_conflicts(terms))
     errors.extend(_rewrites(terms))
     if errors:

@@ -623,18 +623,24 @@ class _Reader:
         if cell is None:
             return None
         row = cell.getparent()
-        table = row.getparent()
-        rows = [r for r in table if r.tag == W + "tr"]
-        cells = [c for c in row if c.tag == W + "tc"]
-        return cell, (rows.index(row), cells.index(cell))
+        if row not in self._positions:  # each table's rows and cells numbered once
+            table = row.getparent()
+            rows = (r for r in table if r.tag == W + "tr")
+            for row_number, each in enumerate(rows):
+                cells = (c for c in each if c.tag == W + "tc")
+                self._positions[each] = {c: (row_number, n) for n, c in enumerate(cells)}
+        return cell, self._positions[row][cell]
 
     def read(self) -> tuple[Paragraph, ...]:
+        self._positions: dict[Any, dict[Any, tuple[int, int]]] = {}  # w:tr -> w:tc -> place
         body = self.document.element.body
         blocks: list[Paragraph] = []
         paragraphs = [p for p in body.iter(W + "p") if not _in_fallback(p)]
         last_code = -2  # the number of the last code paragraph read
+        code_lines: dict[int, list[str]] = {}  # block index of a code block -> its lines
         cell_blocks: dict[Any, int] = {}  # w:tc -> index of its block in ``blocks``
         cell_texts: dict[Any, InlineText] = {}  # w:tc -> its text so far
+        joined_cells: set[Any] = set()  # cells of more than one paragraph: text made at the end
         for index, p in enumerate(paragraphs):
             where = f"{self.path}: paragraph {index + 1}"
             kind = self._kind(p)
@@ -643,11 +649,9 @@ class _Reader:
             if in_cell is not None:
                 cell, position = in_cell
                 if cell in cell_blocks:  # a cell's later paragraph: its text joins the cell's
-                    at = cell_blocks[cell]
                     cell_texts[cell].line_break()
                     cell_texts[cell].extend(inline)
-                    text, spans = cell_texts[cell].result()
-                    blocks[at] = replace(blocks[at], text=text, spans=spans)
+                    joined_cells.add(cell)
                 else:
                     cell_texts[cell] = inline
                     text, spans = inline.result()
@@ -659,8 +663,9 @@ class _Reader:
                 code = "".join(inline.parts).rstrip()
                 if blocks and blocks[-1].kind is Kind.CODE and last_code == index - 1:
                     # consecutive code paragraphs are one block
-                    blocks[-1] = replace(blocks[-1], text=blocks[-1].text + "\n" + code)
+                    code_lines[len(blocks) - 1].append(code)
                 elif code:
+                    code_lines[len(blocks)] = [code]
                     blocks.append(Paragraph(index, code, kind=Kind.CODE))
                 last_code = index
                 continue
@@ -674,6 +679,13 @@ class _Reader:
                 blocks.append(
                     Paragraph(index, alt_text, kind=Kind.IMAGE, image=image, cell=picture_cell)
                 )
+        # Joined once, at the end: a block rebuilt at each of its lines costs their square.
+        for cell in joined_cells:
+            text, spans = cell_texts[cell].result()
+            blocks[cell_blocks[cell]] = replace(blocks[cell_blocks[cell]], text=text, spans=spans)
+        for at, lines in code_lines.items():
+            if len(lines) > 1:
+                blocks[at] = replace(blocks[at], text="\n".join(lines))
         return tuple(blocks) + tuple(self.notes(len(paragraphs)))
 
 

@@ -30,23 +30,22 @@ class InlineText:
     parts: list[str] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     _open: list[tuple[SpanKind, int, str | None]] = field(default_factory=list)
-
-    @property
-    def length(self) -> int:
-        return sum(len(p) for p in self.parts)
+    length: int = 0  # of the parts so far
 
     def add(self, text: str) -> None:
         if text:
             self.parts.append(text)
+            self.length += len(text)
 
     def extend(self, other: InlineText) -> None:
         """``other``'s text and spans after this one's."""
         offset = self.length
         self.parts.extend(other.parts)
+        self.length += other.length
         self.spans.extend(s.shifted(offset) for s in other.spans)
 
     def line_break(self) -> None:
-        self.parts.append(_BREAK)
+        self.add(_BREAK)
 
     def open(self, kind: SpanKind, url: str | None = None) -> None:
         self._open.append((kind, self.length, url))
@@ -75,15 +74,18 @@ class InlineText:
         raw = "".join(self.parts)
         new_offset = [0] * (len(raw) + 1)
         out: list[str] = []
+        after_of = _next_visible(raw)
+        before = ""  # the last character before here that is not a space or a line break
         for i, char in enumerate(raw):
             new_offset[i] = len(out)
+            if char not in " \n":
+                before = char
             if char in " \t" and (not out or out[-1] == " "):
                 continue  # runs of spaces (a picture taken out, a tab) are one
             if char == "\t":
                 out.append(" ")
             elif char == _BREAK:
-                before = raw[:i].rstrip(" \n")[-1:]
-                after = raw[i + 1 :].lstrip(" \n")[:1]
+                after = after_of[i]
                 joined = (before and after and _is_cjk(before) and _is_cjk(after)) or (
                     out and out[-1] == " "
                 )
@@ -112,3 +114,14 @@ class InlineText:
             if start < end:
                 spans.append(replace(s, start=start, end=end))
         return stripped, merged(spans, stripped)
+
+
+def _next_visible(text: str) -> list[str]:
+    """For each position, the first character after it that is not a space or a line break
+    ("" if none): one pass from the end, not a search from every line break."""
+    found, after = [""] * len(text), ""
+    for i in range(len(text) - 1, -1, -1):
+        found[i] = after
+        if text[i] not in " \n":
+            after = text[i]
+    return found

@@ -15,11 +15,14 @@ Latin text), else at the end of the English sentence, noted ``footnote-mark-move
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import replace
 
 from bilingual.document import Document, Flag, Segment, Severity, Span, SpanKind, TermHit
 from bilingual.document.characters import has_chinese
 from bilingual.glossary.terms import term_pattern
+from bilingual.stages.qa import MOST_FINDINGS
 from bilingual.stages.traditional import traditional_slice
 
 CHECK = "formatting-not-carried"
@@ -35,39 +38,90 @@ def _whole_sentence(segment: Segment, span: Span) -> bool:
     return span.start <= core_start and span.end >= core_end > core_start
 
 
-def _covering_term(segment: Segment, span: Span) -> TermHit | None:
-    """The glossary hit that is all of the span's Chinese (punctuation and spaces aside)."""
-    for hit in segment.terms:
-        if span.start <= hit.start and hit.end <= span.end:
-            rest = segment.source[span.start : hit.start] + segment.source[hit.end : span.end]
-            if not any(c.isalnum() for c in rest):
-                return hit
-    return None
-
-
 def _literal(text: str) -> re.Pattern[str]:
     left = r"(?<!\w)" if _LATIN_EDGE.match(text[:1]) else ""
     right = r"(?!\w)" if _LATIN_EDGE.search(text[-1:]) else ""
     return re.compile(left + re.escape(text) + right)
 
 
-def _place(segment: Segment, span: Span, english: str, taken: list[Span]) -> Span | None:
-    """Where ``span`` goes on ``english``, or None."""
-    chinese = segment.source[span.start : span.end]
-    if _whole_sentence(segment, span):
-        end = len(english) if span.end >= len(segment.text) else len(english.rstrip(_TRAILING))
-        return replace(span, start=0, end=end) if end else None
-    patterns = []
-    if span.kind is SpanKind.CODE or not has_chinese(chinese):
-        patterns.append(_literal(chinese.strip()))
-    elif (hit := _covering_term(segment, span)) is not None:
-        patterns += [term_pattern(hit.en), term_pattern(hit.en, re.IGNORECASE)]
-    for pattern in patterns:
-        for match in pattern.finditer(english):
-            start, end = match.span()
-            if not any(t.kind is span.kind and t.start < end and start < t.end for t in taken):
-                return replace(span, start=start, end=end)
-    return None
+class _Placing:
+    """One segment's spans being placed on its English, each lookup in logarithmic time (a
+    sentence with thousands of formatted words must not cost their square)."""
+
+    def __init__(self, segment: Segment, english: str):
+        self.segment, self.english = segment, english
+        self.term_starts = [hit.start for hit in segment.terms]  # in order, apart
+        self.placed: dict[SpanKind, tuple[list[int], list[int]]] = {}  # apart: starts, ends
+        self.whole: dict[SpanKind, int] = {}  # the end of a whole-sentence span placed
+        self.matches: dict[tuple, Iterator[re.Match[str]]] = {}  # (pattern, flags, kind)
+        self._letter_after: list[int] | None = None
+
+    def letter_after(self, position: int) -> int:
+        """The first letter or digit of the source at or after ``position`` (its length if
+        none)."""
+        if self._letter_after is None:
+            source = self.segment.source
+            found, after = [len(source)] * (len(source) + 1), len(source)
+            for i in range(len(source) - 1, -1, -1):
+                if source[i].isalnum():
+                    after = i
+                found[i] = after
+            self._letter_after = found
+        return self._letter_after[position]
+
+    def covering_term(self, span: Span) -> TermHit | None:
+        """The glossary hit that is all of the span's Chinese (punctuation and spaces aside)."""
+        terms = self.segment.terms
+        for n in range(bisect_left(self.term_starts, span.start), len(terms)):
+            hit = terms[n]
+            if hit.end > span.end:
+                break
+            if (
+                self.letter_after(span.start) >= hit.start
+                and self.letter_after(hit.end) >= span.end
+            ):
+                return hit
+        return None
+
+    def free(self, kind: SpanKind, start: int, end: int) -> bool:
+        """No span of ``kind`` placed so far overlaps ``[start, end)``."""
+        if start < self.whole.get(kind, 0):
+            return False
+        starts, ends = self.placed.get(kind, ([], []))
+        before = bisect_left(starts, end) - 1  # the last placed span starting before ``end``
+        return before < 0 or ends[before] <= start
+
+    def place(self, span: Span) -> Span | None:
+        """Where ``span`` goes on the English, or None."""
+        segment, english = self.segment, self.english
+        chinese = segment.source[span.start : span.end]
+        if _whole_sentence(segment, span):
+            end = len(english) if span.end >= len(segment.text) else len(english.rstrip(_TRAILING))
+            if not end:
+                return None
+            self.whole[span.kind] = max(self.whole.get(span.kind, 0), end)
+            return replace(span, start=0, end=end)
+        patterns = []
+        if span.kind is SpanKind.CODE or not has_chinese(chinese):
+            if not chinese.strip():  # matches anywhere, overlaps nothing: the first place
+                return replace(span, start=0, end=0)
+            patterns.append(_literal(chinese.strip()))
+        elif (hit := self.covering_term(span)) is not None:
+            patterns += [term_pattern(hit.en), term_pattern(hit.en, re.IGNORECASE)]
+        for pattern in patterns:
+            # Each pattern's matches are read once for each kind: a match passed over is taken
+            # by a span of that kind for good.
+            key = (pattern.pattern, pattern.flags, span.kind)
+            matches = self.matches.setdefault(key, pattern.finditer(english))
+            for match in matches:
+                start, end = match.span()
+                if self.free(span.kind, start, end):
+                    starts, ends = self.placed.setdefault(span.kind, ([], []))
+                    at = bisect_left(starts, start)
+                    starts.insert(at, start)
+                    ends.insert(at, end)
+                    return replace(span, start=start, end=end)
+        return None
 
 
 _LATIN_BEFORE = re.compile(r"[A-Za-z0-9][\w.+\-/]*$")
@@ -132,27 +186,35 @@ def _flag(segment: Segment, span: Span, traditional: str | None) -> Flag:
 
 
 def carry(segment: Segment, traditional: str | None = None) -> Segment:
-    """``segment`` with its English spans set and a flag for each span it could not place
-    (``traditional``: the document's OpenCC configuration, for the zh-Hant edition's notes)."""
+    """``segment`` with its English spans set and a flag for each span it could not place (at
+    most ``MOST_FINDINGS``, then how many more, as every check; ``traditional``: the
+    document's OpenCC configuration, for the zh-Hant edition's notes)."""
     english = segment.english or ""
     if not segment.spans or not english:
         return replace(segment, english_spans=())
     if english == segment.text:  # copied through (no Chinese): the same text, the same spans
         return replace(segment, english_spans=segment.spans)
+    placing = _Placing(segment, english)
     placed: list[Span] = []
-    flags = list(segment.flags)
+    missed: list[Span] = []
+    marks_moved: list[Flag] = []
     for span in segment.spans:
         if span.kind.mark:
             placed_mark, moved = _place_mark(segment, span, english)
             placed.append(placed_mark)
             if moved:
-                flags.append(_mark_moved(segment, span))
+                marks_moved.append(_mark_moved(segment, span))
             continue
-        found = _place(segment, span, english, placed)
+        found = placing.place(span)
         if found is None:
-            flags.append(_flag(segment, span, traditional))
+            missed.append(span)
         else:
             placed.append(found)
+    flags = [*segment.flags, *marks_moved]
+    flags += (_flag(segment, span, traditional) for span in missed[:MOST_FINDINGS])
+    if len(missed) > MOST_FINDINGS:
+        more = len(missed) - MOST_FINDINGS
+        flags.append(Flag(CHECK, f"… and {more} more like these", Severity.INFO))
     return replace(segment, english_spans=tuple(placed), flags=tuple(flags))
 
 

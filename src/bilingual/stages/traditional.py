@@ -11,6 +11,7 @@ that edition reads in Traditional throughout.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import cache
 
@@ -60,7 +61,8 @@ def _converted(segment: Segment, config: str) -> tuple[str, dict[int, int]]:
     last = 0
     stretches = [(h.start, h.end, h) for h in segment.terms] + [(len(source), len(source), None)]
     for start, end, hit in stretches:
-        cuts = [e for e in edges if last < e < start] + ([start] if start > last else [])
+        between = edges[bisect_right(edges, last) : bisect_left(edges, start)]
+        cuts = between + ([start] if start > last else [])
         for cut in cuts:
             emit(convert(source[last:cut]))
             where[cut] = length
@@ -68,9 +70,8 @@ def _converted(segment: Segment, config: str) -> tuple[str, dict[int, int]]:
         if hit is not None:
             where[start] = length
             emit(term_form(hit, config))
-            for e in edges:
-                if start < e < end:
-                    where[e] = length  # an edge inside a term: the term's end
+            for e in edges[bisect_right(edges, start) : bisect_left(edges, end)]:
+                where[e] = length  # an edge inside a term: the term's end
             where[end] = length
             last = end
     return "".join(pieces), where

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bilingual.document import Kind, Paragraph, Segment, Span, SpanKind
 from bilingual.document.editions import Edition
-from bilingual.document.spans import clip, join, nested
+from bilingual.document.spans import Cover, clip, join, nested
 
 
 @dataclass(frozen=True)
@@ -86,15 +86,10 @@ def render_inline(
     marks: dict[int, list[Span]] = {}
     for mark in (s for s in spans if s.kind.mark):
         marks.setdefault(mark.start, []).append(mark)
-    spans = nested(s for s in spans if s.end > s.start and not s.kind.mark)
-    code = [s for s in spans if s.kind is SpanKind.CODE]
-    spans = [  # formatting over exactly the code stays, outside it
-        s
-        for s in spans
-        if s.kind is SpanKind.CODE
-        or not any(c.start <= s.start and s.end <= c.end and (c.start, c.end) != (s.start, s.end)
-                   for c in code)
-    ]  # fmt: skip
+    spans = _outside_code(nested(s for s in spans if s.end > s.start and not s.kind.mark))
+    starting: dict[int, list[Span]] = {}
+    for span in spans:
+        starting.setdefault(span.start, []).append(span)
     edges = sorted({0, len(text)} | {e for s in spans for e in (s.start, s.end)} | set(marks))
     out: list[str] = []
     stack: list[Span] = []
@@ -109,13 +104,26 @@ def render_inline(
             out.append(open_tag(span))
             stack.append(span)
         out += [open_tag(m) + close_tag(m) for m in marks.get(position, ())]
-        for span in spans:
-            if span.start == position:
-                out.append(open_tag(span))
-                stack.append(span)
+        for span in starting.get(position, ()):
+            out.append(open_tag(span))
+            stack.append(span)
         if n + 1 < len(edges):
             out.append(emit_text(position, edges[n + 1]))
     return "".join(out)
+
+
+def _outside_code(spans: list[Span]) -> list[Span]:
+    """``spans`` without those inside inline code (the code spans kept, and formatting over
+    exactly a code span: it stays, outside the code)."""
+    code = [s for s in spans if s.kind is SpanKind.CODE]
+    cover, exactly = Cover(code), {(s.start, s.end) for s in code}
+    return [
+        s
+        for s in spans
+        if s.kind is SpanKind.CODE
+        or (s.start, s.end) in exactly
+        or not cover.covers(s.start, s.end)
+    ]
 
 
 # --- tables ------------------------------------------------------------------------------

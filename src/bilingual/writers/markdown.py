@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from urllib.parse import quote
 from bilingual.document import Document, Image, Kind, Paragraph, Span, SpanKind
 from bilingual.document.editions import Edition
 from bilingual.document.links import allowed, normalized, picture_allowed
+from bilingual.document.spans import Cover
 from bilingual.writers import WriteOptions, assets_folder
 from bilingual.writers.blocks import (
     article_blocks,
@@ -135,16 +137,16 @@ def inline(
     ``line_start``: it opens a paragraph's line."""
     spans = tuple(s for s in spans if s.kind is not SpanKind.LINK or allowed(s.url or ""))
     spans = _around_marks(spans)
-    edges = [e for s in spans if not s.kind.mark for e in (s.start, s.end)]
+    edges = Counter(e for s in spans if not s.kind.mark for e in (s.start, s.end))
     html: set[Span] = set()
     for span in spans:
         if span.kind in _DELIMITERS:
-            shared = edges.count(span.start) > 1 or edges.count(span.end) > 1
+            shared = edges[span.start] > 1 or edges[span.end] > 1
             if shared or not delimiters_work(text, span.start, span.end):
                 html.add(span)
 
-    code = [s for s in spans if s.kind is SpanKind.CODE]
-    links = [s for s in spans if s.kind is SpanKind.LINK]
+    code = Cover([s for s in spans if s.kind is SpanKind.CODE])
+    links = Cover([s for s in spans if s.kind is SpanKind.LINK])
 
     def open_tag(span: Span) -> str:
         if span.kind is SpanKind.FOOTNOTE_REF:
@@ -169,9 +171,9 @@ def inline(
     marks = {s.start for s in spans if s.kind.mark}
 
     def emit(start: int, end: int) -> str:
-        if any(c.start <= start and end <= c.end for c in code):
+        if code.covers(start, end):
             return text[start:end]
-        in_link = any(link.start <= start and end <= link.end for link in links)
+        in_link = links.covers(start, end)
         out = _escape_text(text[start:end], in_link=in_link, in_table=in_table)
         if start in marks and out[:1] in ("(", "[", ":"):  # [^1](...) would be a link
             out = "\\" + out

@@ -103,7 +103,28 @@ def _page_css(layout: str, paper: str, chinese: str, english: str) -> str:
 """
 
 
+_HEAD_CHARACTERS = 60  # a running head is one short line: a longer title is cut, with "…"
+
+
+def _running_head(text: str) -> str:
+    """``text`` short enough for a running head: at most ``_HEAD_CHARACTERS`` (Chinese counts
+    twice), cut at a space where there is one. (WeasyPrint measures a margin box's content
+    for every page: a title of thousands of characters cost seconds a page.)"""
+    text = " ".join(text.split())
+    width, cut = 0, len(text)
+    for n, char in enumerate(text):
+        width += 2 if ord(char) > 0x2E7F else 1
+        if width > _HEAD_CHARACTERS:
+            cut = n
+            break
+    if cut == len(text):
+        return text
+    space = text.rfind(" ", 0, cut)
+    return text[: space if space > cut // 2 else cut].rstrip() + "…"
+
+
 def _css_string(text: str) -> str:
+    text = _running_head(text)
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 

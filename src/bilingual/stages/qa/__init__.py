@@ -6,12 +6,19 @@ name. Warnings mark the row "needs review"; infos (e.g. a corrected OCR variant)
 need no action. A check sees one segment and a ``Context``: its document and paragraph, what
 earlier segments of the whole build said (for consistency), and the Traditional forms of the
 Chinese it quotes, so the zh-Hant edition's notes read in its own script.
+
+A check reports at most ``MOST_FINDINGS`` findings a segment, then that there are more: each
+finding is listed with its segment's text, so a long segment with a finding per word (a doubled
+word throughout a looping translation) would otherwise grow the report, and the time to find
+them, with its square.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
+from itertools import islice
 
 from bilingual.document import Document, Flag, Paragraph, Segment, Severity
 from bilingual.stages.qa.consistency import BuildIndex, Sighting
@@ -42,13 +49,21 @@ class Context:
     segment: Segment
     sighting: Sighting  # earlier segments of the build with the same Chinese or English
 
+    @cached_property
+    def _term_hant(self) -> dict[str, str]:
+        """The glossary's Traditional form of each term of the segment (the first hit's)."""
+        forms: dict[str, str] = {}
+        for hit in self.segment.terms:
+            if hit.traditional:
+                forms.setdefault(hit.zh, hit.traditional)
+        return forms
+
     def hant(self, simplified: str) -> str:
         """A piece of the segment's Chinese as the zh-Hant edition writes it."""
         from bilingual.stages.traditional import converter
 
-        for hit in self.segment.terms:
-            if hit.zh == simplified and hit.traditional:
-                return hit.traditional
+        if simplified in self._term_hant:
+            return self._term_hant[simplified]
         return converter(self.document.traditional_config or "s2twp").convert(simplified)
 
     def finding(self, message: str, *chinese: str | tuple[str, str | None]) -> Finding:
@@ -65,6 +80,16 @@ class Context:
 
 
 Check = Callable[[Segment, Context], Iterable[Finding]]
+MOST_FINDINGS = 10  # per check and segment; then one finding says how many more
+
+
+def _at_most(findings: Iterable[Finding], most: int = MOST_FINDINGS) -> Iterator[Finding]:
+    """The first ``most`` findings, and a last one saying there are more; the rest are not
+    even looked for (each may cost a pass over the segment)."""
+    found = iter(findings)
+    yield from islice(found, most)
+    if next(found, None) is not None:
+        yield Finding("… and more like these")
 
 
 def _check(name: str, target: str, severity: Severity, description: str, **kw) -> Entry:
@@ -212,7 +237,7 @@ def check_document(
                 Flag(name, found.message, info.severity, found.message_hant)
                 for name, info, check in checks
                 if segment.english is not None or not info.needs_english
-                for found in check(segment, context)
+                for found in _at_most(check(segment, context))
             ]
             segments.append(replace(segment, flags=tuple(flags)))
         paragraphs.append(replace(paragraph, segments=tuple(segments)))

@@ -52,7 +52,18 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st inc ltd co corp no nos vs etc e.g i.e a.m p.m u.s u.k u.n e.u "
     "jan feb mar apr jun jul aug sep sept oct nov dec approx fig vol gov rep sen gen lt col".split()
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _word_before(text: str, end: int) -> str:
+    """The word (letters and dots, from a letter) that ``text`` has just before ``end``: read
+    backwards, so each break costs the word, not the text before it."""
+    start = end
+    while start > 0 and (text[start - 1] in _LETTERS or text[start - 1] == "."):
+        start -= 1
+    while start < end and text[start] == ".":
+        start += 1
+    return text[start:end]
 
 
 def english_sentences(text: str) -> int:
@@ -60,8 +71,7 @@ def english_sentences(text: str) -> int:
     count = 1
     for match in _ENGLISH_BREAK.finditer(text):
         if match.group()[0] == ".":
-            word = _WORD_BEFORE.search(text, 0, match.start())
-            token = word.group(1).lower() if word else ""
+            token = _word_before(text, match.start()).lower()
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue
         count += 1

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bilingual.document import Segment
 from bilingual.glossary.words import dictionary_words
-from bilingual.stages.qa.verbatim import EMAIL, URL, VERSION
+from bilingual.stages.qa.verbatim import FINDERS
 
 if TYPE_CHECKING:
     from bilingual.stages.qa import Context, Finding
@@ -41,14 +42,15 @@ class Quantity:
 def matches(source: Quantity, english: Quantity) -> bool:
     """Whether ``english`` renders ``source``: the same value, or the value rounded to the
     English's precision within 1% (104.3亿 as 10.4 billion, 三分之一 as 33%)."""
-    for s in source.values:
-        for e in english.values:
-            difference = abs(s - e)
-            if difference <= 1e-9 * max(abs(s), 1.0):
-                return True
-            if english.unit and difference <= english.unit / 2 and difference <= 0.01 * abs(s):
-                return True
-    return False
+    return any(_renders(s, e, english.unit) for s in source.values for e in english.values)
+
+
+def _renders(source: float, english: float, unit: float) -> bool:
+    """A value of the English (written to ``unit``) renders a value of the Chinese."""
+    difference = abs(source - english)
+    if difference <= 1e-9 * max(abs(source), 1.0):
+        return True
+    return bool(unit) and difference <= unit / 2 and difference <= 0.01 * abs(source)
 
 
 def _format(value: float) -> str:
@@ -57,13 +59,13 @@ def _format(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-def describe(quantity: Quantity) -> str:
-    """``100亿美元 (10,000,000,000)``: the form, and its (first) value when the form does not
-    show it."""
+def describe(quantity: Quantity, shown: str | None = None) -> str:
+    """``100亿美元 (10,000,000,000)``: the form (or ``shown``, its Traditional form), and its
+    (first) value when the form does not show it."""
     value = _format(quantity.values[0])
     if value.replace(",", "") in re.sub(r"[,\s]", "", quantity.text):
-        return quantity.text
-    return f"{quantity.text} ({value})"
+        return shown or quantity.text
+    return f"{shown or quantity.text} ({value})"
 
 
 def check(segment: Segment, context: Context) -> Iterator[Finding]:
@@ -74,16 +76,67 @@ def check(segment: Segment, context: Context) -> Iterator[Finding]:
     if not source:
         return
     english = english_quantities(segment.english or "")
-    missing = [q for q in source if not any(matches(q, e) for e in english)]
+    in_english, in_source = ValueIndex(english), ValueIndex(source)
+    missing = [q for q in source if not in_english.renders(q)]
     if not missing:
         return
-    others = [e for e in english if e.cardinal and not any(matches(q, e) for q in source)]
+    others = [e for e in english if e.cardinal and not in_source.rendered_by(e)]
     others = list({e.text: e for e in others}.values())
 
-    message = "not in the English: " + ", ".join(describe(q) for q in missing)
-    if others:
-        message += "; the English has " + ", ".join(describe(e) for e in others)
-    yield context.finding(message, *(q.text for q in missing))
+    from bilingual.stages.qa import Finding
+
+    def said(chinese: Callable[[str], str]) -> str:
+        text = "not in the English: " + ", ".join(describe(q, chinese(q.text)) for q in missing)
+        if others:
+            text += "; the English has " + ", ".join(describe(e) for e in others)
+        return text
+
+    # Written once in each script (not each quantity replaced in the whole message in turn:
+    # a paragraph of numbers would cost its square).
+    message = said(str)
+    hant = said(context.hant) if context.document.traditional_config is not None else message
+    yield Finding(message, hant if hant != message else None)
+
+
+class ValueIndex:
+    """Quantities by value, so that whether one renders another is decided by the nearest
+    values (one on each side), not by comparing with all of them (a paragraph of numbers would
+    cost its square).
+
+    Nearest decides because the margin ``_renders`` allows changes far slower than the
+    distance (by at most 1% of it) as values move away: if a farther value on one side is
+    within it, the nearer one is too. The English's unit sets the margin, so English values are
+    kept by unit."""
+
+    def __init__(self, quantities: list[Quantity]):
+        self.values = sorted(v for q in quantities for v in q.values)
+        by_unit: dict[float, list[float]] = {}
+        for quantity in quantities:
+            by_unit.setdefault(quantity.unit, []).extend(quantity.values)
+        self.by_unit = {unit: sorted(values) for unit, values in by_unit.items()}
+
+    def renders(self, source: Quantity) -> bool:
+        """One of these (English) quantities renders ``source``."""
+        return any(
+            _renders(value, english, unit)
+            for value in source.values
+            for unit, values in self.by_unit.items()
+            for english in _nearest(values, value)
+        )
+
+    def rendered_by(self, english: Quantity) -> bool:
+        """``english`` renders one of these (Chinese) quantities."""
+        return any(
+            _renders(source, value, english.unit)
+            for value in english.values
+            for source in _nearest(self.values, value)
+        )
+
+
+def _nearest(ordered: list[float], value: float) -> list[float]:
+    """The values of ``ordered`` nearest ``value`` below and above it (equal ones included)."""
+    at = bisect_left(ordered, value)
+    return ordered[max(at - 1, 0) : bisect_right(ordered, value, lo=at) + 1]
 
 
 # --- shared -------------------------------------------------------------------------------------
@@ -107,6 +160,25 @@ def _comparable(quantities: list[Quantity]) -> list[Quantity]:
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: "\u25a1" * len(m.group()), text)
+
+
+def _blank_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with the (ordered, disjoint) ``spans`` blanked, in one pass."""
+    pieces, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        pieces += [text[last:start], "\u25a1" * (end - start)]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _blank_verbatim(text: str) -> str:
+    """URLs, e-mail addresses and versions blanked (their own check covers their numbers)."""
+    for find in FINDERS.values():
+        text = _blank_spans(text, list(find(text)))
+    return text
 
 
 def _decimals(digits: str) -> int:
@@ -165,6 +237,10 @@ def _growth(times: float) -> tuple[float, ...]:
 
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_MONTH = re.compile(r"\s*月")
+# Longer runs of digits or numerals are no number anyone writes (a float holds 17 digits); left
+# in, they would cost the patterns below their square (each tries every start in the run).
+_TOO_LONG = re.compile(rf"[\d,.:/]{{33,}}|[{_NUMERAL}点]{{33,}}")
 _CHINESE_RUN = rf"[{_NUMERAL}]+(?:点[{''.join(_DIGIT)}]+[万亿]*)?"
 _FRACTION = re.compile(rf"(百|千|{_CHINESE_RUN}|{_ARABIC})分之({_CHINESE_RUN}|{_ARABIC})")
 _DOUBLING = re.compile(r"翻了?(?:(一|两)?番|倍)")
@@ -263,10 +339,8 @@ def _with_half(text: str, end: int, value: float) -> float:
 def chinese_quantities(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[Quantity]:
     """The quantities of a Chinese text that its English must carry (spans in ``skip`` aside)."""
     text = text.translate(_FULLWIDTH)
-    for start, end in skip:
-        text = text[:start] + "\u25a1" * (end - start) + text[end:]
-    for pattern in (URL, EMAIL, VERSION, _NOT_NUMBERS):
-        text = _blank(text, pattern)
+    text = _blank_spans(text, sorted(skip))
+    text = _blank(_blank(_blank_verbatim(text), _NOT_NUMBERS), _TOO_LONG)
     found: list[Quantity] = []
     for match in _DOUBLING.finditer(text):
         found.append(Quantity(match.group(), (4.0,) if match.group(1) == "两" else (2.0,)))
@@ -324,13 +398,13 @@ def _arabic(text: str, match: re.Match[str], start: int, end: int) -> Quantity |
     scale = match["scale"]
     if scale and scale[-1] in "千百" and end < len(text) and text[end] in _SI_PREFIXED:
         scale, end = scale[:-1], end - 1  # 5千克: 5 kilograms
-    if not scale and re.match(r"\s*月", text[end:]):
+    if not scale and _MONTH.match(text, end):
         return None  # a month: 2月17日
     value = float(match["arabic"].replace(",", "")) * _scale(scale)  # 100多万: over 1,000,000
     values: tuple[float, ...] = (value,)
     if text.startswith("成", end) and not text.startswith(tuple(_NOT_TENTHS), end + 1):
         values = (value * 10,)  # 3成: 30%
-    elif text.startswith("倍", end) and text[:start].endswith(_GROWTH):
+    elif text.startswith("倍", end) and text.endswith(_GROWTH, 0, start):
         values = _growth(value)
     elif value < 100 and re.match(r"年|后", text[end : end + 1]) and not scale:
         values = (value, 2000 + value, 1900 + value)  # 24年 may be 2024; 90后, the 1990s
@@ -393,7 +467,7 @@ def _chinese(text: str, run: str, start: int, end: int) -> Quantity | None:
         value *= 10  # 三成: 30%
     value = _with_half(text, end, value)
     written = ("第" if ordinal else "") + shown + (classifier or "")
-    if classifier == "倍" and text[:start].endswith(_GROWTH):
+    if classifier == "倍" and text.endswith(_GROWTH, 0, start):
         return Quantity(written, _growth(value))
     return Quantity(written, (value,))
 
@@ -487,9 +561,7 @@ def _words_value(words: list[str]) -> float | None:
 
 def english_quantities(text: str) -> list[Quantity]:
     """Every number an English text states, with the values each form can mean."""
-    text = text.translate(_FULLWIDTH)
-    for pattern in (URL, EMAIL, VERSION):
-        text = _blank(text, pattern)
+    text = _blank(_blank_verbatim(text.translate(_FULLWIDTH)), _TOO_LONG)
     found: list[Quantity] = []
 
     def add(match: re.Match[str], value: float | None, cardinal: bool = False) -> None:
@@ -549,9 +621,12 @@ def _english_digits(text: str, match: re.Match[str]) -> Quantity:
     return Quantity(written, (value,), unit)
 
 
+_FOLLOWER = re.compile(r"[\s-]*([A-Za-z]+)")
+
+
 def _english_words(text: str, match: re.Match[str]) -> Quantity | None:
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", match.group())]
-    after = re.match(r"[\s-]*([A-Za-z]+)", text[match.end() :])
+    after = _FOLLOWER.match(text, match.end())
     follower = after[1].lower() if after else ""
     fraction = after is not None and follower in _FRACTIONS and words[-1] not in _SCALES
     value = 1.0 if fraction and words in (["a"], ["an"]) else _words_value(words)

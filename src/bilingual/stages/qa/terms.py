@@ -4,6 +4,7 @@ which beam hypothesis kept them, and the variants read as terms."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -45,11 +46,14 @@ def choice(segment: Segment, context: Context) -> Iterator[Finding]:
 
 
 def variant(segment: Segment, context: Context) -> Iterator[Finding]:
+    replacements = context.paragraph.replacements  # in the order of the text
     end = segment.start + len(segment.source)
-    for replacement in context.paragraph.replacements:
-        if segment.start <= replacement.start < end:
-            yield context.finding(
-                f'source had "{replacement.variant}", read as the term "{replacement.term}"',
-                replacement.variant,
-                replacement.term,
-            )
+    first = bisect_left(replacements, segment.start, key=lambda r: r.start)
+    for replacement in replacements[first:]:
+        if replacement.start >= end:
+            break
+        yield context.finding(
+            f'source had "{replacement.variant}", read as the term "{replacement.term}"',
+            replacement.variant,
+            replacement.term,
+        )

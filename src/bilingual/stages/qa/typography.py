@@ -93,19 +93,22 @@ _GRAMMATICAL = {"had", "that"}  # "he had had enough", "she said that that was i
 
 def doubled_word(segment: Segment, context: Context) -> Iterator[Finding]:
     source = segment.text.lower()
+    in_source: dict[str, bool] = {}  # each doubling looked for in the Chinese once
     for match in _DOUBLED.finditer(segment.english or ""):
         doubled = match.group()
         first, second = doubled.split()
-        if (
-            first.lower() in _GRAMMATICAL
-            or doubled.lower() in source
-            or (first[0].isupper() and second[0].isupper())  # a name: Lang Lang, Bora Bora
-        ):
-            continue
-        yield context.finding(f'doubled word: "{doubled}"')
+        if first.lower() in _GRAMMATICAL or (first[0].isupper() and second[0].isupper()):
+            continue  # grammar (had had), or a name: Lang Lang, Bora Bora
+        key = doubled.lower()
+        if key not in in_source:
+            in_source[key] = key in source
+        if not in_source[key]:
+            yield context.finding(f'doubled word: "{doubled}"')
 
 
-_SPACES = re.compile(r"(\S+)[ \u00a0]{2,}(?=\S)")
+# A word (a whole run of non-space: tried inside one, the pattern would read the rest of the run
+# again at every character), two spaces or more, and another word.
+_SPACES = re.compile(r"(?<!\S)(\S+)[ \u00a0]{2,}(?=\S)")
 
 
 def double_space(segment: Segment, context: Context) -> Iterator[Finding]:
