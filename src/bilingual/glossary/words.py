@@ -12,25 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
 
 from bilingual.document import Document
 from bilingual.document.characters import has_chinese
 from bilingual.glossary.terms import Glossary, Matcher
-
-
-@cache
-def _dictionary() -> str:
-    """jieba's dict.txt ("word frequency tag" a line), found without importing jieba."""
-    spec = find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        return ""
-    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
+from bilingual.util.dictionary import jieba_dictionary
 
 
 @cache
@@ -38,7 +24,7 @@ def words_containing(variant: str) -> tuple[str, ...]:
     """Dictionary words longer than ``variant`` that contain it (one pass over the dictionary,
     once per variant, and only for variants a source actually holds)."""
     pattern = re.compile(rf"^(\S*{re.escape(variant)}\S*) \d+", re.MULTILINE)
-    return tuple(m[1] for m in pattern.finditer(_dictionary()) if m[1] != variant)
+    return tuple(m[1] for m in pattern.finditer(jieba_dictionary()) if m[1] != variant)
 
 
 def _word_around(text: str, start: int, variant: str) -> str | None:

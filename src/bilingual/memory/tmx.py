@@ -21,10 +21,13 @@ DOCX or XLIFF built before the import that changes such a row is a conflict, by 
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -33,7 +36,7 @@ from bilingual.document.characters import UNSUPPORTED
 from bilingual.document.editions import normal_space
 from bilingual.document.languages import ENGLISH, SIMPLIFIED, TAGS, describe, role
 from bilingual.errors import InputError
-from bilingual.memory.translation_memory import Entry, TranslationMemory
+from bilingual.memory.translation_memory import Entry, Prepared, Stored, TranslationMemory
 from bilingual.util.atomic import write_bytes
 from bilingual.util.xml_input import TMX, flatten, local, release, stream, text_of
 
@@ -87,7 +90,7 @@ class ExportResult:
         return f"wrote {self.path}: {self.units} units{skipped}"
 
 
-def render_tmx(entries: list[Entry], now: str) -> tuple[bytes, int]:
+def render_tmx(entries: Iterable[Entry], now: str) -> tuple[bytes, int]:
     """(the TMX 1.4b of ``entries`` that have English, how many units)."""
     from translate.storage.tmx import tmxfile
 
@@ -132,11 +135,10 @@ def export_tmx(tm: Path, output: Path | None = None) -> ExportResult:
     memory = TranslationMemory(tm)
     path = output or tm / FILE_NAME
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
-    entries = list(memory.entries.values())
-    data, units = render_tmx(entries, now)
+    data, units = render_tmx(memory.entries(), now)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, data)
-    return ExportResult(path, units, sum(e.english is None for e in entries))
+    return ExportResult(path, units, memory.status().notes_only)
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -149,6 +151,9 @@ class ImportSummary:
     skipped: Counter[str] = field(default_factory=Counter)
     conflicts: int = 0
     problems: list[str] = field(default_factory=list)
+    judged: Counter[str] = field(default_factory=Counter)  # taken units, by what the judge said
+    judged_units: list[tuple[str, str]] = field(default_factory=list)  # (verdict, FILE:LINE)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -175,124 +180,207 @@ class ImportSummary:
             "skipped": dict(self.skipped),
             "conflicts": self.conflicts,
             "problems": self.problems,
+            "taken_units": {
+                verdict: [where for v, where in self.judged_units if v == verdict]
+                for verdict in self.judged
+            },
+            "notices": self.notices,
         }
 
 
-@dataclass
-class _Taken:
-    """A sentence taken from this file so far: it is given back if the file disagrees later."""
+Judge = Callable[[str, int], "str | None"]  # (sentence, its key hash) -> what to count it as
 
-    where: str  # "FILE:LINE" of the unit it was taken from
+
+class _Unit(NamedTuple):
+    """A unit to take, read and prepared (in the reading process, which sends it as a plain
+    tuple: pickled much faster)."""
+
+    line: int
+    source: str
     english: str
-    before: Entry | None  # the memory's entry before it (notes only), or None
-    units: int = 1  # units of this file that agree
+    ident: str
+    origin: str
+    time: str | None
+    notes: tuple[str, ...]
+    khash: int  # Prepared's three fields
+    length: int
+    tokens: tuple[int, ...]
+    verdict: str | None
+
+    @property
+    def prepared(self) -> Prepared:
+        return Prepared(self.khash, self.length, self.tokens)
 
 
-class _TmxImport:
-    def __init__(self, path: Path, memory: TranslationMemory):
-        self.path, self.memory = path, memory
-        self.summary = ImportSummary()
-        self.taken: dict[str, _Taken] = {}  # source -> what this file gave it
-        self.disagreeing: dict[str, list[str]] = {}  # source -> the Englishes this file gives it
+_Read = tuple  # a _Unit's fields, or (line, why) for a unit skipped
+
+
+class _Reader:
+    """The units of one TMX, streamed: each ``<tu>`` read and prepared for the memory (its
+    normalized key and fuzzy index tokens), or skipped with the reason. It does not touch the
+    store, so it can run in a process of its own."""
+
+    def __init__(self, path: Path, memory: TranslationMemory, judge: Judge | None):
+        self.path, self.memory, self.judge = path, memory, judge
         self.languages: Counter[str] = Counter()
+        self.roles: dict[str, str | None] = {}  # language tag -> its role, read once
+        self.units = 0
         self.pairs = 0  # units with a Simplified and an English variant
-        self.now = datetime.now(UTC).replace(microsecond=0).isoformat()
 
-    def root(self, element: etree._Element) -> None:
-        if local(element) != "tmx":
+    def __iter__(self) -> Iterator[_Read]:
+        for _, root in stream(self.path, ADVICE, events=("start",)):
+            if local(root) != "tmx":  # the first element only: the rest is read unit by unit
+                raise InputError(
+                    f"{self.path}: not a TMX file (its root element is <{local(root)}>); {ADVICE}"
+                )
+            break
+        for _, element in stream(self.path, ADVICE, tag="tu"):
+            self.units += 1
+            yield self.unit(element)
+            release(element)
+        if self.units and not self.pairs:
             raise InputError(
-                f"{self.path}: not a TMX file (its root element is <{local(element)}>); {ADVICE}"
+                f"{self.path}: no unit pairs Simplified Chinese with English (languages in the "
+                f"file: {describe(list(self.languages))}); nothing imported"
             )
 
-    def unit(self, tu: etree._Element) -> None:
-        self.summary.units += 1
+    def unit(self, tu: etree._Element) -> _Read:
+        line = tu.sourceline if isinstance(tu.sourceline, int) else 0
         source = english = None
         for tuv in tu.iterchildren("tuv"):
             tag = tuv.get(_XML_LANG) or tuv.get("lang") or ""
             self.languages[tag] += 1
-            kind = role(tag)
+            if tag not in self.roles:
+                self.roles[tag] = role(tag)
+            kind = self.roles[tag]
             if kind == SIMPLIFIED and source is None:
                 source = tuv.find("seg")
             elif kind == ENGLISH and english is None:
                 english = tuv.find("seg")
         if source is None or english is None:
-            self.summary.skipped["other language pair"] += 1
-            return
+            return (line, "other language pair")
         self.pairs += 1
         chinese, target = flatten(source, TMX), flatten(english, TMX)
         if chinese.placeholders or target.placeholders:
-            self.summary.skipped["inline placeholder codes"] += 1
-            return
+            return (line, "inline placeholder codes")
         key, text = chinese.text.strip(), normal_space(target.text)
         if not key or not text:
-            self.summary.skipped["empty"] += 1
-            return
+            return (line, "empty")
         if UNSUPPORTED.search(key) or UNSUPPORTED.search(text):  # the import's rule, every format
-            self.summary.skipped["characters no output can hold"] += 1
-            return
-        self.take(tu, key, text)
+            return (line, "characters no output can hold")
+        props = {p.get("type"): (p.text or "") for p in tu.iterchildren("prop")}
+        notes = tuple(
+            dict.fromkeys(n for x in tu.iterchildren("note") if (n := text_of(x).strip()))
+        )
+        inner = props.get(ORIGIN_PROP) or tu.get("creationid") or tu.get("changeid")
+        origin = f"{self.path.name} ({inner})" if inner else self.path.name
+        time = iso_date(tu.get("changedate")) or iso_date(tu.get("creationdate"))
+        ident = props.get(ID_PROP) or tu.get("tuid") or ""
+        khash, length, tokens = self.memory.prepare(key)
+        verdict = self.judge(key, khash) if self.judge is not None else None
+        return (line, key, text, ident, origin, time, notes, khash, length, tokens, verdict)
 
-    def take(self, tu: etree._Element, source: str, english: str) -> None:
-        where = f"{self.path}:{tu.sourceline}"
-        if source in self.disagreeing:
-            self.disagree(where, source, english)
+
+class _TmxImport:
+    """The units of one TMX into the memory, inside one write transaction of it, never
+    overwriting. What this file took so far is the memory's own rows added in this change;
+    beside them only the line each was taken from (4 bytes a unit), so a file of millions of
+    units needs little memory."""
+
+    def __init__(self, path: Path, memory: TranslationMemory):
+        self.path, self.memory = path, memory
+        self.summary = ImportSummary()
+        self.first_row = 0  # the row of the first entry taken; rows are numbered on
+        self.lines = array("I")  # the line of each entry taken, by row - first_row
+        self.duplicates: Counter[int] = Counter()  # row -> later units of this file agreeing
+        self.before: dict[int, Entry] = {}  # row -> the notes-only entry it replaced
+        self.verdicts: dict[int, str] = {}  # row -> what the judge said of it
+        self.disagreeing: dict[int, list[str]] = {}  # key hash -> this file's Englishes for it
+        self.now = datetime.now(UTC).replace(microsecond=0).isoformat()
+
+    def batch(self, items: list[_Read]) -> None:
+        units = [_Unit(*item) for item in items if len(item) > 2]
+        self.memory.look_up([unit.prepared for unit in units])
+        for item in items:
+            if len(item) == 2:
+                self.summary.skipped[item[1]] += 1
+        for unit in units:
+            self.take(unit)
+
+    def where(self, row: int) -> str:
+        return f"{self.path}:{self.lines[row - self.first_row]}"
+
+    def take(self, unit: _Unit) -> None:
+        source, english, khash = unit.source, unit.english, unit.prepared.khash
+        where = f"{self.path}:{unit.line}"
+        if khash in self.disagreeing:
+            self.disagree(where, source, english, khash)
             return
-        mine = self.taken.get(source)
-        if mine is not None and mine.english == english:
-            mine.units += 1
+        existing = self.memory.stored(source, unit.prepared)
+        mine = existing if existing is not None and existing.added else None
+        if mine is not None and mine.entry.english == english:
+            self.duplicates[mine.row_id] += 1
             self.summary.skipped["duplicate in the file"] += 1
             return
         if mine is not None:  # the file translates the sentence two ways: neither is taken
-            self.give_back(source, mine)
-            self.disagreeing[source] = [mine.english, english]
-            more = f" (and {mine.units - 1} more units)" if mine.units > 1 else ""
+            units = 1 + self.duplicates[mine.row_id]
+            first = self.where(mine.row_id)
+            self.give_back(mine)
+            self.disagreeing[khash] = [mine.entry.english or "", english]
+            more = f" (and {units - 1} more units)" if units > 1 else ""
             self.conflict(
-                mine.where,
-                source,
-                f"later in this file reads «{english}», this unit{more} «{mine.english}»",
-                units=mine.units,
+                first,
+                mine.entry.source,
+                f"later in this file reads «{english}», this unit{more} «{mine.entry.english}»",
+                units=units,
             )
-            self.disagree(where, source, english)
+            self.disagree(where, source, english, khash)
             return
-        existing = self.memory.entries.get(source)
-        if existing is not None and existing.english == english:
+        if existing is not None and existing.entry.english == english:
             self.summary.skipped["already in the memory"] += 1
             return
-        if existing is not None and existing.english is not None:
+        if existing is not None and existing.entry.english is not None:
             self.conflict(
-                where, source, f"the memory reads «{existing.english}», this unit «{english}»"
+                where, source, f"the memory reads «{existing.entry.english}», this unit «{english}»"
             )
             return
-        props = {p.get("type"): (p.text or "") for p in tu.iterchildren("prop")}
-        notes = tuple(n for n in (text_of(x).strip() for x in tu.iterchildren("note")))
-        notes = tuple(n for n in notes if n)
-        inner = props.get(ORIGIN_PROP) or tu.get("creationid") or tu.get("changeid")
-        origin = f"{self.path.name} ({inner})" if inner else self.path.name
-        time = iso_date(tu.get("changedate")) or iso_date(tu.get("creationdate")) or self.now
-        ident = props.get(ID_PROP) or tu.get("tuid") or ""
-        entry = Entry(source, english, ident, origin, time)
-        if existing is not None:  # notes only so far: keep them
-            entry = entry.with_notes(existing.notes)
-        self.memory.put(entry.with_notes(notes))
-        self.taken[source] = _Taken(where, english, existing)
+        notes = unit.notes
+        if existing is not None:  # notes only so far, on exactly this sentence: keep them
+            notes = tuple(dict.fromkeys(existing.entry.notes + notes))
+        entry = Entry(source, english, unit.ident, unit.origin, unit.time or self.now, notes)
+        stored = self.memory.put(entry, replace=existing is not None, prepared=unit.prepared)
+        self.record(stored.row_id, unit.line)
+        if existing is not None:
+            self.before[stored.row_id] = existing.entry
+        if unit.verdict:
+            self.verdicts[stored.row_id] = unit.verdict
+            self.summary.judged[unit.verdict] += 1
         self.summary.taken += 1
 
-    def give_back(self, source: str, mine: _Taken) -> None:
-        """Undo taking ``source`` from this file, and the count of its duplicates."""
-        del self.taken[source]
+    def record(self, row: int, line: int) -> None:
+        if not self.first_row:
+            self.first_row = row
+        while len(self.lines) < row - self.first_row:
+            self.lines.append(0)
+        self.lines.append(line)
+
+    def give_back(self, mine: Stored) -> None:
+        """Undo taking ``mine`` from this file, and the count of its duplicates."""
+        self.memory.remove(mine.entry.source)
+        before = self.before.pop(mine.row_id, None)
+        if before is not None:
+            self.memory.put(before, replace=False)
         self.summary.taken -= 1
-        if mine.before is None:
-            del self.memory.entries[source]
-        else:
-            self.memory.put(mine.before)
+        if verdict := self.verdicts.pop(mine.row_id, None):
+            self.summary.judged[verdict] -= 1
         skipped = self.summary.skipped
-        skipped["duplicate in the file"] -= mine.units - 1
+        skipped["duplicate in the file"] -= self.duplicates.pop(mine.row_id, 0)
         if skipped["duplicate in the file"] <= 0:
             del skipped["duplicate in the file"]
 
-    def disagree(self, where: str, source: str, english: str) -> None:
+    def disagree(self, where: str, source: str, english: str, khash: int) -> None:
         """A unit of a sentence this file translates more than one way: a conflict."""
-        seen = self.disagreeing[source]
+        seen = self.disagreeing[khash]
         if english not in seen:
             seen.append(english)
         other = next(e for e in seen if e != english)
@@ -303,20 +391,94 @@ class _TmxImport:
         self.summary.problems.append(f"{where}: «{source}»: {why}; not taken")
 
 
-def read_tmx(path: Path, memory: TranslationMemory) -> tuple[ImportSummary, dict[str, str]]:
-    """Take a TMX's exact zh/en pairs into ``memory`` (never overwriting; not saved): the
-    summary, and the English taken for each Chinese sentence."""
+_BATCH = 2000  # units a message from the reading process carries
+_PARALLEL_BYTES = 1 << 20  # files from this size are read in a process of their own
+
+
+def read_tmx(path: Path, memory: TranslationMemory, judge: Judge | None = None) -> ImportSummary:
+    """Take a TMX's exact zh/en pairs into ``memory``, never overwriting; call it inside
+    ``memory.writing()`` (one transaction: a file broken halfway takes nothing). ``judge`` says
+    of each sentence what the summary should count it as, if taken (e.g. that it can never
+    match a sentence of the sources exactly), or None.
+
+    A file of a megabyte or more is read (XML, and each sentence normalized and tokenized) in a
+    second process while this one takes the units into the store: both cores work."""
+    reader = _Reader(path, memory, judge)
     run = _TmxImport(path, memory)
-    for event, element in stream(path, ADVICE, events=("start", "end")):
-        if event == "start":
-            if element.getparent() is None:
-                run.root(element)
-        elif local(element) == "tu":
-            run.unit(element)
-            release(element)
-    if run.summary.units and not run.pairs:
-        raise InputError(
-            f"{path}: no unit pairs Simplified Chinese with English (languages in the file: "
-            f"{describe(list(run.languages))}); nothing imported"
-        )
-    return run.summary, {source: taken.english for source, taken in run.taken.items()}
+    memory.ranks  # noqa: B018 (loaded here: a forked reader must not touch the store)
+    parallel = path.stat().st_size >= _PARALLEL_BYTES and _can_fork()
+    batches = _read_elsewhere(reader) if parallel else _batches(reader)
+    for batch in batches:
+        run.batch(batch)
+    run.summary.units = reader.units
+    run.summary.judged_units = [(verdict, run.where(row)) for row, verdict in run.verdicts.items()]
+    run.summary.judged = +run.summary.judged
+    return run.summary
+
+
+def _batches(reader: _Reader) -> Iterator[list[_Read]]:
+    batch: list[_Read] = []
+    for item in reader:
+        batch.append(item)
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    yield batch
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _read_elsewhere(reader: _Reader) -> Iterator[list[_Read]]:
+    """``_batches(reader)`` from a forked process (it inherits the reader, the glossary's
+    normalization and the judge); its errors are raised here, its counts copied back."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_read_into, args=(reader, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        while True:
+            try:
+                message = receive.recv()
+            except EOFError:
+                raise RuntimeError("the process reading the TMX ended unexpectedly") from None
+            if isinstance(message, list):
+                yield message
+            elif message[0] == "done":
+                reader.units, reader.pairs, reader.languages = message[1:]
+                return
+            elif message[0] == "error":
+                raise InputError(message[1])
+            else:
+                raise RuntimeError(f"reading the TMX failed: {message[1]}")
+    finally:
+        receive.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+
+
+def _read_into(reader: _Reader, send) -> None:
+    """In the forked process: the batches, then ("done", counts) or ("error", message)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to answer
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        for batch in _batches(reader):
+            send.send(batch)
+        send.send(("done", reader.units, reader.pairs, reader.languages))
+    except InputError as exc:
+        send.send(("error", str(exc)))
+    except OSError:  # the parent stopped reading (it failed, or was interrupted)
+        pass
+    except Exception as exc:  # a bug: the parent says so
+        send.send(("bug", f"{type(exc).__name__}: {exc}"))
+    finally:
+        send.close()

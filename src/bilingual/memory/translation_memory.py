@@ -1,120 +1,905 @@
-"""The translation memory: editors' English and notes, by Chinese source, in ``tm/memory.jsonl``.
+"""The translation memory: editors' English and notes, by Chinese sentence, in ``tm/``.
 
-One JSON object a line (source, english, id, origin, time, notes), one line per source, in the
-order first imported, so a change to the file is a readable diff. ``english`` is null when an
-editor left only a note on a sentence. The whole file is rewritten atomically; an interrupted
-import leaves the previous file. A damaged file is refused by line, never rewritten.
+Two files:
+- ``memory.jsonl`` is the memory as users commit and diff it (``memory.entry``). It is written
+  from the store after every change, sorted by sentence, atomically (a temporary file renamed),
+  inside the change's transaction.
+- ``.memory.sqlite`` is the store every command reads (SQLite, WAL): each entry indexed by a
+  64-bit hash of its normalized Chinese (``memory.normalize``) for exact matches and by its
+  rarest characters for fuzzy ones (``memory.fuzzy``). Lookups query it; nothing loads the
+  memory whole. It is derived from the file, so it is not committed (``tm/.gitignore``).
+
+The file wins: when it is not what the store last wrote or read (a ``git pull``, another branch,
+an edit by hand, an older project) the store is rebuilt from it. Its modification time alone is
+not trusted (git gives a checked-out file the time of the checkout, a copy may keep an older
+one): a changed size, time or inode makes the store compare the file's SHA-256 with the one it
+recorded, and only different content is read again.
+
+A change is one transaction (``writing``: ``BEGIN IMMEDIATE``, so writers take turns and
+readers go on reading the last commit); whatever a writer decides on it reads inside it. A
+damaged file is refused by line and never rewritten; a damaged store is only an index: it is set
+aside and rebuilt. A read-only ``tm/`` is read into a store in memory instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, replace
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from bilingual.document import FuzzyMatch
 from bilingual.errors import EnvironmentProblem, InputError
-from bilingual.util.atomic import write_text
+from bilingual.memory import fuzzy
+from bilingual.memory.entry import FILE_NAME, Entry, LineError, line_of, notes_json, read_lines
+from bilingual.memory.normalize import PLAIN_NORMALIZER, Normalizer
+from bilingual.util.atomic import staged
 
-FILE_NAME = "memory.jsonl"
+__all__ = ["FILE_NAME", "STORE_NAME", "Entry", "TranslationMemory"]
+
+STORE_NAME = ".memory.sqlite"
+IGNORE_FILE = ".gitignore"
+SCHEMA = "1"
+BUSY_SECONDS = 60.0  # how long a writer waits for another one
+CACHE_BUSY_MS = 200  # how long a build waits to keep its fuzzy matches (a cache: else skipped)
+INCREMENTAL = 5000  # changed entries up to which cached fuzzy matches are brought up to date
+_BATCH = 20_000
+_INDEX_EVERY = 400_000  # postings staged before they go into the index (in its order)
+WRITE_CACHE_KB = 65_536  # SQLite's page cache while writing (a million entries' index pages)
+_COLUMNS = "id, source, english, segment, origin, time, notes"
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY,
+    khash INTEGER NOT NULL,      -- hash of the normalized Chinese: exact matches
+    source TEXT NOT NULL,
+    english TEXT,
+    segment TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    time TEXT NOT NULL,
+    notes TEXT,                  -- JSON list, or NULL
+    correction INTEGER NOT NULL  -- 1: from an edition an editor corrected, 0: from a TMX
+);
+CREATE INDEX IF NOT EXISTS entries_khash ON entries (khash);
+CREATE TABLE IF NOT EXISTS grams (
+    token INTEGER NOT NULL, length INTEGER NOT NULL, entry INTEGER NOT NULL,
+    PRIMARY KEY (token, length, entry)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fuzzy (
+    key TEXT NOT NULL, threshold INTEGER NOT NULL,
+    last INTEGER NOT NULL,       -- the highest entry id when the matches were found
+    matches TEXT NOT NULL,       -- JSON: [[entry id, score], ...]
+    PRIMARY KEY (key, threshold)
+) WITHOUT ROWID;
+"""
+
+
+def key_hash(key: str) -> int:
+    """The 64-bit hash exact matches are looked up by."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 @dataclass(frozen=True)
-class Entry:
-    source: str  # the Simplified Chinese segment
-    english: str | None  # the editor's English; None when only notes were left
-    id: str  # segment ID it was edited under
-    origin: str  # the file it came from
-    time: str  # ISO 8601, UTC
-    notes: tuple[str, ...] = ()  # the editors' notes on this sentence
+class Status:
+    """What the memory holds, for ``tm status``."""
 
-    def with_notes(self, notes: tuple[str, ...]) -> Entry:
-        return replace(self, notes=tuple(dict.fromkeys(self.notes + notes)))
+    entries: int
+    corrections: int  # from editions editors corrected (English or notes)
+    from_tmx: int
+    notes_only: int
 
 
-def _entry(data: Any) -> Entry:  # noqa: ANN401 (JSON)
-    """An Entry from one parsed line; ValueError when the line is not one."""
-    if not isinstance(data, dict):
-        raise ValueError("not an object")
-    text_fields = ("source", "id", "origin", "time")
-    if not all(isinstance(data.get(k), str) for k in text_fields) or not data["source"]:
-        raise ValueError("missing or wrong fields")
-    english, notes = data.get("english"), data.get("notes", [])
-    if not (english is None or isinstance(english, str)):
-        raise ValueError("english must be text or null")
-    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
-        raise ValueError("notes must be a list of texts")
-    if english is None and not notes:
-        raise ValueError("neither english nor notes")
-    unknown = set(data) - {"english", "notes", *text_fields}
-    if unknown:
-        raise ValueError(f"unknown field {sorted(unknown)[0]}")
-    return Entry(data["source"], english, data["id"], data["origin"], data["time"], tuple(notes))
+@dataclass(frozen=True)
+class Stored:
+    """An entry as the store holds it: its row, and whether the open change added it."""
+
+    entry: Entry
+    row_id: int
+    added: bool = False
+
+
+class Prepared(NamedTuple):
+    """What the store needs of a sentence, worked out apart (in another process, for a large
+    import): its key's hash, and the length and tokens of its fuzzy index postings."""
+
+    khash: int
+    length: int
+    tokens: tuple[int, ...]
+
+
+def _entry(row: Sequence[Any]) -> Entry:
+    """An Entry from a row of ``_COLUMNS``."""
+    notes = tuple(json.loads(row[6])) if row[6] else ()
+    return Entry(row[1], row[2], row[3], row[4], row[5], notes)
 
 
 class TranslationMemory:
-    def __init__(self, directory: Path):
+    """The memory of one ``tm/`` folder. ``normalizer`` is the glossary's (``memory.normalize``);
+    without one the store keeps the keys it has and reads with the plain normalization."""
+
+    def __init__(self, directory: Path, normalizer: Normalizer | None = None):
+        self.directory = directory
         self.path = directory / FILE_NAME
-        self.entries: dict[str, Entry] = {}
-        if self.path.exists():
-            self._load()
+        self.store_path = directory / STORE_NAME
+        self.normalizer = normalizer or PLAIN_NORMALIZER
+        self._given = normalizer is not None
+        self.notices: list[str] = []  # what the user should hear about (a migration, a rebuild)
+        self._db: sqlite3.Connection | None = None
+        self._ranks: fuzzy.Ranks | None = None
+        self._keys: dict[str, tuple[str, str]] = {}  # the last texts normalized (often again)
+        self._first_new = 0  # the first entry id the open change adds
+        self._changed = False
+        self._next_id = 0
+        self._pending: list[tuple] = []  # rows added, not yet inserted (inserted in batches)
+        self._pending_grams: list[tuple[int, int, int]] = []
+        self._pending_by_hash: dict[int, list[Stored]] = {}
+        self._cache: dict[str, tuple[Stored, ...]] = {}  # lookups outside a change
+        self._looked_up: dict[int, list[Stored]] = {}  # a batch's lookups (``look_up``)
+        self._changes: dict[int, list[tuple]] = {}  # an entry id -> the entries added after it
+        self._dropped: list[int] = []  # entries the open change added, then removed
+        self._staged_grams = 0  # postings in temp.new_grams
+        if self.path.is_dir():
+            raise InputError(
+                f"{self.path}: cannot read the translation memory (it is a folder); "
+                "move it aside or restore the file"
+            )
+        if self.path.exists() or self.store_path.exists():
+            self._connect()
+            self._sync()
+            if self._given and self._meta("normalizer") != self.normalizer.fingerprint:
+                with self._transaction():
+                    self._rekey()
 
-    def _load(self) -> None:
+    # --- the store --------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        created = not self.store_path.exists()
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{self.path}: not UTF-8 (byte {exc.start}); restore it from version control"
-            ) from None
+            self._db = self._open(self.store_path)
+        except sqlite3.DatabaseError as exc:
+            if _unwritable(exc):
+                self._db = self._open(":memory:")
+                self.notices.append(
+                    f"{self.directory}: cannot write the memory's index there ({exc}); the "
+                    "memory is read into memory for this run"
+                )
+                return
+            self._set_aside()
+            self._db = self._open(self.store_path)
+        if created and self.store_path.exists():
+            self._ignore_store()
+
+    def _open(self, where: Path | str) -> sqlite3.Connection:
+        if isinstance(where, Path) and where.is_dir():
+            raise sqlite3.DatabaseError("a folder is in its place")
+        db = sqlite3.connect(where, timeout=BUSY_SECONDS, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            if _schema(db) != SCHEMA:  # new, or an index of another version: built afresh
+                db.execute("BEGIN IMMEDIATE")
+                if _schema(db) != SCHEMA:  # read again under the lock: another may have done it
+                    tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                    for (table,) in tables.fetchall():
+                        db.execute(f'DROP TABLE IF EXISTS "{table}"')
+                    for statement in _TABLES.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
+                db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _set_aside(self) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.store_path.with_name(f"{self.store_path.name}.damaged-{stamp}")
+        try:
+            os.replace(self.store_path, aside)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.store_path}{suffix}").unlink(missing_ok=True)
         except OSError as exc:
-            raise InputError(
-                f"{self.path}: cannot read the translation memory ({exc.strerror}); "
-                "fix its permissions or restore it"
+            raise EnvironmentProblem(
+                f"{self.store_path}: the memory's index is damaged and cannot be moved aside "
+                f"({exc.strerror}); delete it (it is rebuilt from {FILE_NAME})"
             ) from None
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
+        self.notices.append(
+            f"{self.store_path}: damaged index of the memory moved aside to {aside.name}; "
+            f"rebuilt from {FILE_NAME}"
+        )
+
+    def _ignore_store(self) -> None:
+        """Tell git the store is not to be committed (once, if tm/ has no .gitignore)."""
+        ignore = self.directory / IGNORE_FILE
+        if not ignore.exists():
+            with suppress(OSError):
+                ignore.write_text(
+                    f"# the memory's index, rebuilt from {FILE_NAME}\n/{STORE_NAME}*\n"
+                )
+
+    def _meta(self, name: str) -> str | None:
+        assert self._db is not None
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, name: str, value: object) -> None:
+        assert self._db is not None
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, str(value)))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on any exception)."""
+        assert self._db is not None
+        self._db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")  # the indexes' pages at hand
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise EnvironmentProblem(
+                f"{self.store_path}: the translation memory is busy ({exc}): another import is "
+                "writing it; try again when it is done"
+            ) from None
+        try:
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        finally:
+            self._db.execute("PRAGMA cache_size = -2000")  # SQLite's default, for reading
+            self._pending, self._pending_grams, self._pending_by_hash = [], [], {}
+            self._looked_up = {}
+            self._next_id = 0
+            self._cache.clear()
+
+    @property
+    def ranks(self) -> fuzzy.Ranks:
+        """The order of rarity the fuzzy index ranks characters by: kept in the store, so its
+        postings and its lookups always agree."""
+        if self._ranks is None:
+            order = self._meta("rarity") if self._db is not None else None
+            self._ranks = fuzzy.Ranks(order or fuzzy.rarity_order())
+        return self._ranks
+
+    # --- the file and the store agree --------------------------------------------------
+
+    def _file_stat(self) -> str:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return "absent"
+        return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+    def _file_digest(self) -> str:
+        digest = hashlib.sha256()
+        try:
+            with self.path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return "absent"
+        except OSError as exc:
+            raise _cannot_read(self.path, exc) from None
+        return digest.hexdigest()
+
+    def _sync(self) -> None:
+        """Rebuild the store from the file when the file is not what the store last saw."""
+        stat = self._file_stat()
+        if stat == self._meta("file_stat"):
+            return
+        if self._file_digest() == self._meta("file_hash"):
+            try:  # the same content: remember the new stat, so the hash is not read again
+                with self._transaction():
+                    self._set_meta("file_stat", stat)
+            except EnvironmentProblem:
+                pass
+            return
+        with self._transaction():
+            self._sync_locked()
+
+    def _sync_locked(self) -> None:
+        """Inside a write transaction: the same check, with the store's state read again (another
+        process may have rebuilt it meanwhile)."""
+        stat = self._file_stat()
+        if stat == self._meta("file_stat"):
+            return
+        digest = self._file_digest()
+        if digest == self._meta("file_hash"):
+            self._set_meta("file_stat", stat)
+            return
+        first = self._meta("file_hash") is None
+        count = self._rebuild(stat)
+        if first and count:
+            self.notices.append(
+                f"{self.path}: the translation memory ({count} entries) is now indexed in "
+                f"{self.store_path.name} beside it (rebuilt from {FILE_NAME} whenever that "
+                f"changes; not committed); {FILE_NAME} stays the file to commit, written sorted "
+                "from now on"
+            )
+        elif not first:
+            self.notices.append(
+                f"{self.path}: changed since the memory last read it (a git pull?); "
+                f"{count} entries read again"
+            )
+
+    def _rebuild(self, stat: str) -> int:
+        """Replace the store's entries with the file's; InputError naming a damaged line."""
+        assert self._db is not None
+        db = self._db
+        for table in ("entries", "grams", "fuzzy"):
+            db.execute(f"DELETE FROM {table}")
+        if self._meta("rarity") is None:  # a new store: its order of rarity, for good
+            order = fuzzy.rarity_order()
+            self._set_meta("rarity", order)
+            self._ranks = fuzzy.Ranks(order)
+        self._begin_change()
+        digest = hashlib.sha256()
+        count = 0
+        if stat != "absent":
             try:
-                entry = _entry(json.loads(line))
-            except ValueError as exc:
-                raise InputError(
-                    f"{self.path}:{number}: not a translation memory entry ({exc}); "
-                    "fix the line or restore the file from version control"
-                ) from None
-            self.entries[entry.source] = entry
+                with self.path.open("rb") as handle:
+                    for entry in read_lines(_Hashing(handle, digest)):
+                        self._add(entry)
+                        count += 1
+                self._flush()
+                count -= self._drop_repeated()
+                self._index_grams()
+            except LineError as exc:
+                where = f"{self.path}:{exc.line}" if "UTF-8" not in exc.why else str(self.path)
+                advice = (
+                    "restore it from version control"
+                    if "UTF-8" in exc.why
+                    else "fix the line or restore the file from version control"
+                )
+                raise InputError(f"{where}: {exc.why}; {advice}") from None
+            except OSError as exc:
+                raise _cannot_read(self.path, exc) from None
+        self._set_meta("file_hash", digest.hexdigest() if stat != "absent" else "absent")
+        self._set_meta("file_stat", stat)
+        self._set_meta("normalizer", self.normalizer.fingerprint)
+        return count
 
-    def get(self, source: str) -> str | None:
-        """The editors' English for ``source``, if any."""
-        entry = self.entries.get(source)
-        return entry.english if entry else None
+    def _rekey(self) -> None:
+        """Inside a write transaction: the keys again, with this normalizer (the glossary's
+        variants changed). Only entries whose key changes are written."""
+        assert self._db is not None
+        key = self.normalizer.key
+        changed = [
+            (new, row_id)
+            for row_id, source, old in self._db.execute("SELECT id, source, khash FROM entries")
+            if (new := key_hash(key(source))) != old
+        ]
+        self._db.executemany("UPDATE entries SET khash = ? WHERE id = ?", changed)
+        self._db.execute("DELETE FROM fuzzy")  # scores are of keys
+        self._set_meta("normalizer", self.normalizer.fingerprint)
 
-    def notes(self, source: str) -> tuple[str, ...]:
-        entry = self.entries.get(source)
-        return entry.notes if entry else ()
+    # --- changes ------------------------------------------------------------------------
 
-    def put(self, entry: Entry) -> None:
-        self.entries[entry.source] = entry
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One change of the memory, all or nothing: ``put`` and ``remove`` inside it; when
+        something changed, the file is rewritten from the store before the commit."""
+        if self._db is None:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _cannot_write(self.directory, exc) from None
+            self._connect()
+        with self._transaction():
+            self._sync_locked()
+            if self._given and self._meta("normalizer") != self.normalizer.fingerprint:
+                self._rekey()
+            self._begin_change()
+            yield
+            if self._changed:
+                self._flush()
+                self._index_grams()
+                self._write_file()
+        self._changed = False
 
-    def save(self) -> None:
-        """Rewrite the file atomically; a read-only or immutable file is respected, not replaced."""
+    def _begin_change(self) -> None:
+        assert self._db is not None
+        self._first_new = (self._db.execute("SELECT max(id) FROM entries").fetchone()[0] or 0) + 1
+        self._next_id = self._first_new
+        self._changed = False
+        self._dropped = []
+        self._db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS new_grams (token INTEGER, length INTEGER, entry INT)"
+        )
+        self._db.execute("DELETE FROM temp.new_grams")
+        self._staged_grams = 0
+
+    def _index_grams(self) -> None:
+        """The postings of the entries added, into the fuzzy index in its own order: one sorted
+        pass, far cheaper than keeping it sorted entry by entry."""
+        assert self._db is not None
+        dropped = ",".join(str(i) for i in self._dropped)
+        self._db.execute(
+            "INSERT OR IGNORE INTO grams SELECT token, length, entry FROM temp.new_grams "
+            f"WHERE entry NOT IN ({dropped}) ORDER BY token, length, entry"
+        )
+        self._db.execute("DELETE FROM temp.new_grams")
+        self._staged_grams = 0
+
+    def _need_writing(self) -> sqlite3.Connection:
+        if self._db is None or not self._db.in_transaction:
+            raise RuntimeError("the translation memory changes only inside writing()")
+        return self._db
+
+    def put(self, entry: Entry, replace: bool = True, prepared: Prepared | None = None) -> Stored:
+        """Add ``entry``, replacing the entry of the same sentence (``replace=False``: the
+        caller knows there is none); ``prepared``: ``prepare(entry.source)``, if at hand."""
+        self._need_writing()
+        if replace:
+            self.remove(entry.source)
+        return self._add(entry, prepared)
+
+    def prepare(self, source: str) -> Prepared:
+        """What the store needs of ``source``; reads nothing from the store (``ranks`` must
+        have been loaded), so it can run in another process."""
+        plain, key = self._both(source)
+        return Prepared(key_hash(key), len(plain), tuple(self.ranks.tokens(plain, fuzzy.SIGNATURE)))
+
+    def _add(self, entry: Entry, prepared: Prepared | None = None) -> Stored:
+        """Queue ``entry`` for insertion with its fuzzy postings (inserted in batches)."""
+        row_id = self._next_id
+        self._next_id += 1
+        khash, length, tokens = prepared or self.prepare(entry.source)
+        notes = notes_json(entry.notes)
+        self._pending.append(
+            (row_id, khash, entry.source, entry.english, entry.id, entry.origin, entry.time,
+             notes, 0 if entry.from_tmx else 1)
+        )  # fmt: skip
+        self._pending_grams.extend((token, length, row_id) for token in tokens)
+        stored = Stored(entry, row_id, added=True)
+        self._pending_by_hash.setdefault(khash, []).append(stored)
+        self._changed = True
+        if len(self._pending) >= _BATCH:
+            self._flush()
+        return stored
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        assert self._db is not None
+        self._looked_up = {}
+        self._db.executemany(
+            "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._pending
+        )
+        self._db.executemany("INSERT INTO temp.new_grams VALUES (?, ?, ?)", self._pending_grams)
+        self._pending, self._pending_grams, self._pending_by_hash = [], [], {}
+
+    def remove(self, source: str) -> None:
+        """Remove the entry of exactly this sentence, if any."""
+        db = self._need_writing()
+        khash = key_hash(self.key(source))
+        pending = [s for s in self._pending_by_hash.get(khash, []) if s.entry.source == source]
+        if pending:  # added in this change, not yet inserted: rare (a TMX giving one back)
+            self._flush()
+        rows = db.execute(
+            "SELECT id FROM entries WHERE khash = ? AND source = ?", (khash, source)
+        ).fetchall()
+        for (row_id,) in rows:
+            self._delete(row_id, source)
+        self._looked_up = {}
+
+    def _delete(self, row_id: int, source: str) -> None:
+        assert self._db is not None
+        if row_id >= self._first_new:  # its postings may be staged still: left out then
+            self._dropped.append(row_id)
+        plain = self._plain(source)
+        tokens = self.ranks.tokens(plain, fuzzy.SIGNATURE)
+        self._db.executemany(
+            "DELETE FROM grams WHERE token = ? AND length = ? AND entry = ?",
+            [(token, len(plain), row_id) for token in tokens],
+        )
+        self._db.execute("DELETE FROM entries WHERE id = ?", (row_id,))
+        self._changed = True
+
+    def _drop_repeated(self) -> int:
+        """A file with one sentence on several lines (edited by hand): the last line wins, as
+        it always did. How many lines were dropped."""
+        assert self._db is not None
+        repeated = self._db.execute(
+            "SELECT id, source FROM entries WHERE source IN "
+            "(SELECT source FROM entries GROUP BY source HAVING count(*) > 1) "
+            "AND id NOT IN (SELECT max(id) FROM entries GROUP BY source HAVING count(*) > 1)"
+        ).fetchall()
+        for row_id, source in repeated:
+            self._delete(row_id, source)
+        return len(repeated)
+
+    def _write_file(self) -> None:
+        """The file from the store, sorted, atomically; EnvironmentProblem when it cannot be
+        written (the transaction is then rolled back: nothing changes)."""
+        assert self._db is not None
         if self.path.exists() and not os.access(self.path, os.W_OK):
             raise EnvironmentProblem(
                 f"{self.path}: the translation memory is read-only; nothing imported "
                 "(make it writable and import again)"
             )
-        lines = []
-        for entry in self.entries.values():
-            data = asdict(entry)
-            data["notes"] = list(entry.notes)
-            if not entry.notes:
-                del data["notes"]
-            lines.append(json.dumps(data, ensure_ascii=False))
+        digest = hashlib.sha256()
+
+        def write(tmp: Path) -> None:
+            assert self._db is not None
+            self._flush()
+            rows = self._db.execute(
+                "SELECT source, english, segment, origin, time, notes FROM entries ORDER BY source"
+            )
+            with tmp.open("wb") as out:
+                while batch := rows.fetchmany(10_000):
+                    chunk = "".join(line_of(*row) + "\n" for row in batch).encode()
+                    digest.update(chunk)
+                    out.write(chunk)
+
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_text(self.path, "".join(line + "\n" for line in lines))
+            os.replace(staged(self.path, write), self.path)
         except OSError as exc:
-            raise EnvironmentProblem(
-                f"{exc.filename or self.path}: cannot write the translation memory "
-                f"({exc.strerror}); nothing imported"
-            ) from None
+            raise _cannot_write(self.path, exc) from None
+        self._set_meta("file_hash", digest.hexdigest())
+        self._set_meta("file_stat", self._file_stat())
+
+    # --- reading ------------------------------------------------------------------------
+
+    def key(self, text: str) -> str:
+        """``text`` normalized (``memory.normalize``)."""
+        return self._both(text)[1]
+
+    def _plain(self, text: str) -> str:
+        """``text`` normalized but for the glossary: what the fuzzy index reads."""
+        return self._both(text)[0]
+
+    def _both(self, text: str) -> tuple[str, str]:
+        keys = self._keys.get(text)
+        if keys is None:
+            if len(self._keys) > 64:
+                self._keys.clear()
+            keys = self._keys[text] = self.normalizer.keys(text)
+        return keys
+
+    def hash(self, text: str) -> int:
+        """``key_hash`` of the normalized ``text``: what ``orphans`` compares."""
+        return key_hash(self.key(text))
+
+    def look_up(self, batch: Sequence[Prepared]) -> None:
+        """Inside a change: read the entries of a batch of sentences at once (one query), for
+        the ``stored`` that follow, until the next ``put`` reaches the database."""
+        assert self._db is not None
+        self._flush()
+        hashes = list({p.khash for p in batch})
+        found: dict[int, list[Stored]] = {khash: [] for khash in hashes}
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT {_COLUMNS}, khash FROM entries WHERE khash IN ({marks})"
+            for row in self._db.execute(query, chunk):
+                found[row[7]].append(Stored(_entry(row), row[0], added=self._first_new <= row[0]))
+        self._looked_up = found
+
+    def _lookup(self, text: str, prepared: Prepared | None = None) -> tuple[Stored, ...]:
+        """The entries whose normalized Chinese is ``text``'s: exactly ``text`` first, then
+        the latest."""
+        if self._db is None:
+            return ()
+        outside = not self._db.in_transaction
+        if outside and text in self._cache:
+            return self._cache[text]
+        khash = prepared.khash if prepared is not None else key_hash(self.key(text))
+        first_new = self._first_new if not outside else 0
+        if khash in self._looked_up:
+            found = list(self._looked_up[khash])
+        else:
+            found = [
+                Stored(_entry(row), row[0], added=0 < first_new <= row[0])
+                for row in self._db.execute(
+                    f"SELECT {_COLUMNS} FROM entries WHERE khash = ?", (khash,)
+                )
+            ]
+        found += self._pending_by_hash.get(khash, [])
+        found.sort(key=lambda s: (s.entry.source != text, _negated(s.entry.time), s.entry.source))
+        result = tuple(found)
+        if outside:
+            if len(self._cache) > 8192:
+                self._cache.clear()
+            self._cache[text] = result
+        return result
+
+    def stored(self, text: str, prepared: Prepared | None = None) -> Stored | None:
+        """The entry ``get`` takes its English from; else the notes-only entry of exactly this
+        sentence; else None."""
+        found = self._lookup(text, prepared)
+        with_english = next((s for s in found if s.entry.english is not None), None)
+        if with_english is not None:
+            return with_english
+        return next((s for s in found if s.entry.source == text), None)
+
+    def get(self, text: str) -> str | None:
+        """The editors' English for the sentence ``text`` (normalized), if any."""
+        return next((s.entry.english for s in self._lookup(text) if s.entry.english), None)
+
+    def notes(self, text: str) -> tuple[str, ...]:
+        """The editors' notes on the sentence ``text`` (normalized), from every entry of it."""
+        return tuple(dict.fromkeys(n for s in self._lookup(text) for n in s.entry.notes))
+
+    def entry(self, source: str) -> Entry | None:
+        """The entry of exactly this sentence."""
+        return next((s.entry for s in self._lookup(source) if s.entry.source == source), None)
+
+    def entries(self) -> Iterator[Entry]:
+        """Every entry, sorted by sentence (streamed)."""
+        if self._db is None:
+            return
+        self._flush()
+        for row in self._db.execute(f"SELECT {_COLUMNS} FROM entries ORDER BY source"):
+            yield _entry(row)
+
+    def __len__(self) -> int:
+        if self._db is None:
+            return 0
+        return self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
+
+    def status(self) -> Status:
+        if self._db is None:
+            return Status(0, 0, 0, 0)
+        row = self._db.execute(
+            "SELECT count(*), sum(correction), sum(1 - correction), sum(english IS NULL) "
+            "FROM entries"
+        ).fetchone()
+        return Status(*(value or 0 for value in row))
+
+    # --- orphans: corrections no source has any more ------------------------------------
+
+    @contextmanager
+    def _present(self, hashes: Iterable[int]) -> Iterator[None]:
+        assert self._db is not None
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS present (khash INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM temp.present")
+        db.executemany("INSERT OR IGNORE INTO temp.present VALUES (?)", ((h,) for h in hashes))
+        try:
+            yield
+        finally:
+            db.execute("DELETE FROM temp.present")
+
+    def orphans(self, hashes: Iterable[int]) -> Iterator[Entry]:
+        """The editors' corrections (not TMX entries) whose sentence hashes to none of
+        ``hashes`` (``key_hash(memory.key(sentence))`` of every sentence of today's sources)."""
+        if self._db is None:
+            return
+        with self._present(hashes):
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM entries WHERE correction = 1 AND khash NOT IN "
+                "(SELECT khash FROM temp.present) ORDER BY source"
+            ).fetchall()
+        yield from (_entry(row) for row in rows)
+
+    def count_orphans(self, hashes: Iterable[int]) -> tuple[int, int]:
+        """(corrections, TMX entries) whose sentence hashes to none of ``hashes``."""
+        if self._db is None:
+            return 0, 0
+        with self._present(hashes):
+            row = self._db.execute(
+                "SELECT sum(correction), sum(1 - correction) FROM entries WHERE khash NOT IN "
+                "(SELECT khash FROM temp.present)"
+            ).fetchone()
+        return row[0] or 0, row[1] or 0
+
+    # --- fuzzy matches -----------------------------------------------------------------
+
+    def fuzzy(
+        self, texts: Sequence[str], threshold: int, limit: int = 3
+    ) -> list[tuple[FuzzyMatch, ...]]:
+        """For each sentence, the entries with English at least ``threshold`` percent similar
+        to it (``memory.fuzzy``), best first, at most ``limit``. What is found is kept in the
+        store with the highest entry id of the time: a later lookup scores only the entries
+        added since (an import of a few corrections), or searches again when they are many."""
+        if self._db is None or not texts:
+            return [() for _ in texts]
+        last = self._db.execute("SELECT max(id) FROM entries").fetchone()[0] or 0
+        keys = [self.key(text) for text in texts]
+        cached = self._cached(keys, threshold)
+        found: list[list[list[int]]] = []  # per sentence: [entry id, score], best first
+        fresh: list[tuple[str, int, str]] = []
+        for text, key in zip(texts, keys, strict=True):
+            hit = cached.get(key)
+            if hit is not None and hit[0] >= last:
+                pairs = hit[1]
+            elif hit is not None and (added := self._added_after(hit[0])) is not None:
+                pairs = self._best(key, hit[1] + self._scored(key, added, threshold), limit)
+            else:
+                pairs = self._best(key, self._search(text, key, threshold), limit)
+            if hit is None or hit[0] != last or pairs != hit[1]:
+                fresh.append((key, last, json.dumps(pairs)))
+            found.append(pairs)
+        self._keep(fresh, threshold)
+        return [self._matches(text, pairs) for text, pairs in zip(texts, found, strict=True)]
+
+    def _cached(self, keys: Sequence[str], threshold: int) -> dict[str, tuple[int, list]]:
+        """The fuzzy matches kept for ``keys``, less those whose entry is gone since."""
+        assert self._db is not None
+        cached: dict[str, tuple[int, list]] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, last, matches in self._db.execute(
+                f"SELECT key, last, matches FROM fuzzy WHERE threshold = ? AND key IN ({marks})",
+                (threshold, *chunk),
+            ):
+                cached[key] = (last, json.loads(matches))
+        ids = list({pair[0] for _, pairs in cached.values() for pair in pairs})
+        present: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            present.update(
+                row[0]
+                for row in self._db.execute(
+                    f"SELECT id FROM entries WHERE english IS NOT NULL AND id IN ({marks})", chunk
+                )
+            )
+        return {
+            key: (last, [p for p in pairs if p[0] in present])
+            for key, (last, pairs) in cached.items()
+        }
+
+    def _keep(self, fresh: list[tuple[str, int, str]], threshold: int) -> None:
+        """Keep fuzzy matches; skipped when a writer holds the store (it is only a cache)."""
+        assert self._db is not None
+        if not fresh:
+            return
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {CACHE_BUSY_MS}")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT OR REPLACE INTO fuzzy VALUES (?, ?, ?, ?)",
+                [(key, threshold, last, matches) for key, last, matches in fresh],
+            )
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+
+    def _search(self, text: str, key: str, threshold: int) -> list[list[int]]:
+        """[entry id, score] of the entries the index proposes that reach ``threshold``."""
+        assert self._db is not None
+        plain = self._plain(text)
+        low, high = fuzzy.length_range(len(plain), threshold)
+        tokens = self.ranks.tokens(plain)
+        if not tokens:
+            return []
+        marks = ",".join("?" * len(tokens))
+        ids = [
+            row[0]
+            for row in self._db.execute(
+                f"SELECT entry FROM grams WHERE token IN ({marks}) AND length BETWEEN ? AND ? "
+                "GROUP BY entry ORDER BY count(*) DESC, entry LIMIT ?",
+                (*tokens, low, high, fuzzy.CANDIDATES),
+            )
+        ]
+        if not ids:
+            return []
+        rows = self._db.execute(
+            f"SELECT id, source FROM entries WHERE english IS NOT NULL "
+            f"AND id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+        return self._scored(key, rows, threshold)
+
+    def _scored(self, key: str, rows: Iterable[tuple[int, str]], threshold: int) -> list[list[int]]:
+        """[entry id, score] of the ``rows`` (id, Chinese) that reach ``threshold``."""
+        low, high = fuzzy.length_range(len(key), threshold)
+        scored = []
+        for row_id, source in rows:
+            other = self.key(source)
+            if low <= len(other) <= high:
+                score = fuzzy.similarity(key, other)
+                if score >= threshold:
+                    scored.append([row_id, score])
+        return scored
+
+    def _best(self, key: str, pairs: list[list[int]], limit: int) -> list[list[int]]:
+        """The ``limit`` best, highest score first, then the latest entry (the highest id)."""
+        unique = {row_id: score for row_id, score in pairs}
+        ranked = sorted(unique.items(), key=lambda p: (-p[1], -p[0]))
+        return [[row_id, score] for row_id, score in ranked[:limit]]
+
+    def _added_after(self, last: int) -> list[tuple[int, str]] | None:
+        """The entries (with English) added after entry ``last``: (id, Chinese); None when
+        there are too many to bring kept matches up to date with (search again)."""
+        assert self._db is not None
+        if last not in self._changes:
+            self._changes[last] = self._db.execute(
+                "SELECT id, source FROM entries WHERE id > ? AND english IS NOT NULL LIMIT ?",
+                (last, INCREMENTAL + 1),
+            ).fetchall()
+        rows = self._changes[last]
+        return None if len(rows) > INCREMENTAL else rows
+
+    def _matches(self, text: str, pairs: list[list[int]]) -> tuple[FuzzyMatch, ...]:
+        assert self._db is not None
+        if not pairs:
+            return ()
+        marks = ",".join("?" * len(pairs))
+        rows = {
+            row[0]: row
+            for row in self._db.execute(
+                f"SELECT {_COLUMNS} FROM entries WHERE id IN ({marks})", [p[0] for p in pairs]
+            )
+        }
+        matches = []
+        for row_id, score in pairs:
+            if row_id in rows and rows[row_id][2] is not None:
+                entry = _entry(rows[row_id])
+                matches.append(
+                    FuzzyMatch(
+                        score,
+                        entry.source,
+                        entry.english or "",
+                        entry.id,
+                        entry.origin,
+                        entry.time,
+                        fuzzy.marked(entry.source, text),
+                    )
+                )
+        return tuple(matches)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class _Hashing:
+    """A binary file's lines, hashed as they are read."""
+
+    def __init__(self, handle, digest):
+        self.handle, self.digest = handle, digest
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self.handle:
+            self.digest.update(line)
+            yield line
+
+
+def _schema(db: sqlite3.Connection) -> str | None:
+    """The store's schema version; None when it has none (new, or not this store)."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        return None
+    row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    return row[0] if row else None
+
+
+def _negated(iso: str) -> str:
+    """A sort key putting later ISO times first."""
+    return "".join(chr(0x10FFFF - ord(c)) if ord(c) < 0x10FFFF else c for c in iso)
+
+
+def _unwritable(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc)
+    return "readonly" in text or "unable to open" in text or "read-only" in text
+
+
+def _cannot_read(path: Path, exc: OSError) -> InputError:
+    return InputError(
+        f"{path}: cannot read the translation memory ({exc.strerror}); "
+        "fix its permissions or restore it"
+    )
+
+
+def _cannot_write(path: Path, exc: OSError) -> EnvironmentProblem:
+    return EnvironmentProblem(
+        f"{exc.filename or path}: cannot write the translation memory ({exc.strerror}); "
+        "nothing imported"
+    )

@@ -26,13 +26,15 @@ from bilingual.errors import InputError
 
 
 def stream(
-    path: Path, advice: str, events: tuple[str, ...] = ("end",)
+    path: Path, advice: str, events: tuple[str, ...] = ("end",), tag: str | None = None
 ) -> Iterator[tuple[str, etree._Element]]:
-    """(event, element) pairs of ``path``; InputError naming the line if it is not XML."""
+    """(event, element) pairs of ``path`` (only of elements named ``tag``, if given: far fewer
+    events for a large file); InputError naming the line if it is not XML."""
     try:
         parser = etree.iterparse(
             str(path),
             events=events,
+            tag=tag,
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -127,9 +129,11 @@ def _comment(element: etree._Element) -> str | None:
 
 def flatten(element: etree._Element | None, vocabulary: Vocabulary) -> InlineText:
     """The text of ``element`` with its inline markup read by the module's rule."""
-    result = InlineText()
     if element is None:
-        return result
+        return InlineText()
+    if not len(element):  # plain text, the usual case: no walk
+        return InlineText(element.text or "")
+    result = InlineText()
     pieces: list[str] = []
     _walk(element, vocabulary, result, pieces)
     result.text = "".join(pieces)
