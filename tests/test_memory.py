@@ -12,6 +12,7 @@ import textwrap
 import time
 
 import docx
+from cat_files import xliff_schema
 from lxml import etree
 from word_xml import WordDocx, run
 
@@ -113,7 +114,10 @@ def test_fuzzy_matches_reach_xliff_2_as_translation_candidates_and_1_2_as_alt_tr
     edit_p004(project)
     reword_p004(project)
     ok(project, "export", "xliff")
-    root = etree.parse(str(project.dist / f"{NAME}.zh-Hans_en.xlf")).getroot()
+    tree = etree.parse(str(project.dist / f"{NAME}.zh-Hans_en.xlf"))
+    schema = xliff_schema("2.1")
+    assert schema.validate(tree), schema.error_log
+    root = tree.getroot()
     unit = next(u for u in root.iter(f"{{{X2}}}unit") if u.get("id") == "p004.s01")
     (match,) = unit.iter(f"{{{MTC}}}match")
     segment = unit.find(f"{{{X2}}}segment")
@@ -125,7 +129,10 @@ def test_fuzzy_matches_reach_xliff_2_as_translation_candidates_and_1_2_as_alt_tr
     assert segment.find(f"{{{X2}}}target").text != EDIT  # not applied
 
     ok(project, "export", "xliff", "--xliff-version", "1.2")
-    root = etree.parse(str(project.dist / f"{NAME}.zh-Hans_en.xlf")).getroot()
+    tree = etree.parse(str(project.dist / f"{NAME}.zh-Hans_en.xlf"))
+    schema = xliff_schema("1.2")
+    assert schema.validate(tree), schema.error_log
+    root = tree.getroot()
     unit = next(u for u in root.iter(f"{{{X12}}}trans-unit") if u.get("id") == "p004.s01")
     (alt,) = unit.iter(f"{{{X12}}}alt-trans")
     assert alt.get("match-quality") == "91" and alt.get("origin") == "edited.docx"

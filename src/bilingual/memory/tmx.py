@@ -192,8 +192,8 @@ Judge = Callable[[str, int], "str | None"]  # (sentence, its key hash) -> what t
 
 
 class _Unit(NamedTuple):
-    """A unit to take, read and prepared (in the reading process, which sends it as a plain
-    tuple: pickled much faster)."""
+    """A unit to take, as read and prepared for the store (by the reading process, which sends
+    it as a plain tuple: pickled much faster)."""
 
     line: int
     source: str
@@ -202,10 +202,9 @@ class _Unit(NamedTuple):
     origin: str
     time: str | None
     notes: tuple[str, ...]
-    khash: int  # Prepared's three fields
+    khash: int  # Prepared's fields
     length: int
     tokens: tuple[int, ...]
-    verdict: str | None
 
     @property
     def prepared(self) -> Prepared:
@@ -216,12 +215,12 @@ _Read = tuple  # a _Unit's fields, or (line, why) for a unit skipped
 
 
 class _Reader:
-    """The units of one TMX, streamed: each ``<tu>`` read and prepared for the memory (its
-    normalized key and fuzzy index tokens), or skipped with the reason. It does not touch the
-    store, so it can run in a process of its own."""
+    """The units of one TMX, streamed: each ``<tu>`` read and prepared for the store (``prepare``:
+    its key's hash and fuzzy index tokens, worked out without reading the store), or skipped
+    with the reason. So it can run in a process of its own."""
 
-    def __init__(self, path: Path, memory: TranslationMemory, judge: Judge | None):
-        self.path, self.memory, self.judge = path, memory, judge
+    def __init__(self, path: Path, prepare: Callable[[str], Prepared]):
+        self.path, self.prepare = path, prepare
         self.languages: Counter[str] = Counter()
         self.roles: dict[str, str | None] = {}  # language tag -> its role, read once
         self.units = 0
@@ -276,9 +275,7 @@ class _Reader:
         origin = f"{self.path.name} ({inner})" if inner else self.path.name
         time = iso_date(tu.get("changedate")) or iso_date(tu.get("creationdate"))
         ident = props.get(ID_PROP) or tu.get("tuid") or ""
-        khash, length, tokens = self.memory.prepare(key)
-        verdict = self.judge(key, khash) if self.judge is not None else None
-        return (line, key, text, ident, origin, time, notes, khash, length, tokens, verdict)
+        return (line, key, text, ident, origin, time, notes, *self.prepare(key))
 
 
 class _TmxImport:
@@ -287,8 +284,8 @@ class _TmxImport:
     beside them only the line each was taken from (4 bytes a unit), so a file of millions of
     units needs little memory."""
 
-    def __init__(self, path: Path, memory: TranslationMemory):
-        self.path, self.memory = path, memory
+    def __init__(self, path: Path, memory: TranslationMemory, judge: Judge | None):
+        self.path, self.memory, self.judge = path, memory, judge
         self.summary = ImportSummary()
         self.first_row = 0  # the row of the first entry taken; rows are numbered on
         self.lines = array("I")  # the line of each entry taken, by row - first_row
@@ -305,19 +302,28 @@ class _TmxImport:
             if len(item) == 2:
                 self.summary.skipped[item[1]] += 1
         for unit in units:
-            self.take(unit)
+            self.take(unit, unit.prepared)
 
     def where(self, row: int) -> str:
         return f"{self.path}:{self.lines[row - self.first_row]}"
 
-    def take(self, unit: _Unit) -> None:
-        source, english, khash = unit.source, unit.english, unit.prepared.khash
-        where = f"{self.path}:{unit.line}"
+    def take(self, unit: _Unit, prepared: Prepared) -> None:
+        source, english, khash = unit.source, unit.english, prepared.khash
         if khash in self.disagreeing:
-            self.disagree(where, source, english, khash)
+            self.disagree(f"{self.path}:{unit.line}", source, english, khash)
             return
-        existing = self.memory.stored(source, unit.prepared)
-        mine = existing if existing is not None and existing.added else None
+        existing = self.memory.stored(source, prepared)
+        if existing is None:  # the usual case, first
+            stored = self.memory.put(
+                Entry(source, english, unit.ident, unit.origin, unit.time or self.now, unit.notes),
+                replace=False,
+                prepared=prepared,
+            )
+            self.record(stored.row_id, unit.line)
+            self.judged(stored.row_id, source, khash)
+            return
+        where = f"{self.path}:{unit.line}"
+        mine = existing if existing.added else None
         if mine is not None and mine.entry.english == english:
             self.duplicates[mine.row_id] += 1
             self.summary.skipped["duplicate in the file"] += 1
@@ -336,26 +342,28 @@ class _TmxImport:
             )
             self.disagree(where, source, english, khash)
             return
-        if existing is not None and existing.entry.english == english:
+        if existing.entry.english == english:
             self.summary.skipped["already in the memory"] += 1
             return
-        if existing is not None and existing.entry.english is not None:
+        if existing.entry.english is not None:
             self.conflict(
                 where, source, f"the memory reads «{existing.entry.english}», this unit «{english}»"
             )
             return
-        notes = unit.notes
-        if existing is not None:  # notes only so far, on exactly this sentence: keep them
-            notes = tuple(dict.fromkeys(existing.entry.notes + notes))
+        # Notes only so far, on exactly this sentence: keep them.
+        notes = tuple(dict.fromkeys(existing.entry.notes + unit.notes))
         entry = Entry(source, english, unit.ident, unit.origin, unit.time or self.now, notes)
-        stored = self.memory.put(entry, replace=existing is not None, prepared=unit.prepared)
+        stored = self.memory.put(entry, replace=True, prepared=prepared)
         self.record(stored.row_id, unit.line)
-        if existing is not None:
-            self.before[stored.row_id] = existing.entry
-        if unit.verdict:
-            self.verdicts[stored.row_id] = unit.verdict
-            self.summary.judged[unit.verdict] += 1
+        self.before[stored.row_id] = existing.entry
+        self.judged(stored.row_id, source, khash)
+
+    def judged(self, row: int, source: str, khash: int) -> None:
+        """Count a unit taken, by what the judge says of it."""
         self.summary.taken += 1
+        if self.judge is not None and (verdict := self.judge(source, khash)):
+            self.verdicts[row] = verdict
+            self.summary.judged[verdict] += 1
 
     def record(self, row: int, line: int) -> None:
         if not self.first_row:
@@ -401,11 +409,12 @@ def read_tmx(path: Path, memory: TranslationMemory, judge: Judge | None = None) 
     of each sentence what the summary should count it as, if taken (e.g. that it can never
     match a sentence of the sources exactly), or None.
 
-    A file of a megabyte or more is read (XML, and each sentence normalized and tokenized) in a
-    second process while this one takes the units into the store: both cores work."""
-    reader = _Reader(path, memory, judge)
-    run = _TmxImport(path, memory)
-    memory.ranks  # noqa: B018 (loaded here: a forked reader must not touch the store)
+    A file of a megabyte or more is read (the XML, and each sentence normalized and tokenized
+    for the index) in a second process while this one takes the units into the store: both
+    cores work."""
+    memory.ranks  # noqa: B018 (loaded now: the reading process must not read the store)
+    reader = _Reader(path, memory.prepare)
+    run = _TmxImport(path, memory, judge)
     parallel = path.stat().st_size >= _PARALLEL_BYTES and _can_fork()
     batches = _read_elsewhere(reader) if parallel else _batches(reader)
     for batch in batches:
@@ -433,8 +442,8 @@ def _can_fork() -> bool:
 
 
 def _read_elsewhere(reader: _Reader) -> Iterator[list[_Read]]:
-    """``_batches(reader)`` from a forked process (it inherits the reader, the glossary's
-    normalization and the judge); its errors are raised here, its counts copied back."""
+    """``_batches(reader)`` from a forked process; its errors are raised here, its counts
+    copied back."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
