@@ -29,6 +29,31 @@ MTC = "urn:oasis:names:tc:xliff:matches:2.0"
 X12 = "urn:oasis:names:tc:xliff:document:1.2"
 
 
+def test_the_normalization_rule():
+    from bilingual.glossary.terms import Glossary, Term
+    from bilingual.memory.normalize import Normalizer
+    from bilingual.stages.glossary import memory_normalizer
+
+    key = memory_normalizer(Glossary((Term("OpenAI", "OpenAI", variants=("OpenAl",)),))).key
+    assert key("昨日，360董事长 周鸿祎\t在微博发文：谈到ＯｐｅｎＡl。") == key(
+        "昨日,360董事长周鸿祎在微博发文:谈到OpenAI。"
+    )
+    assert key(" AI 领域 ") == "AI领域" and key("Open  AI") == "Open AI" != key("OpenAI")
+    assert key("“好。”") == "“好。”"  # CJK punctuation has no plain form: kept
+    assert Normalizer().key("OpenAl。") == "OpenAl。"  # no glossary, no correction
+
+
+def test_the_differences_are_marked_in_the_memorys_chinese():
+    from bilingual.memory.fuzzy import length_range, marked, similarity
+
+    assert marked("周鸿祎说了很多。", "周鸿祎讲了很多。") == "周鸿祎【说→讲】了很多。"
+    assert marked("他今天来了。", "他来了。") == "他【今天→】来了。"
+    assert marked("他来了。", "他昨天就来了。") == "他【→昨天就】来了。"
+    assert similarity("周鸿祎说了很多。", "周鸿祎说了很多。") == 100
+    assert similarity("周鸿祎说了很多。", "周鸿祎讲了很多。") == 87  # 1 edit in 8
+    assert length_range(20, 75) == (15, 26)
+
+
 def ok(project: Project, *args: str) -> str:
     result = project.run(*args)
     assert result.code == 0, result.out + result.err
@@ -160,6 +185,22 @@ def test_the_same_sentence_matches_however_another_tool_typed_it(project):
     report = json.loads(project.run("build", "--json").out)
     assert report["documents"][NAME]["memory"] == 1
     assert notes(project, HANS)["p003.s01"][0] == "Yesterday Zhou posted on Weibo about Sora."
+
+
+def test_a_glossary_variant_added_later_makes_a_taken_unit_match(project):
+    """The keys follow the glossary: a new variant is applied to what the memory holds."""
+    typed = "昨日,360董事长周鸿祎在微博发文,谈到Open-AI的文字转视频模型Sora。"
+    (project.root / "other.tmx").write_text(
+        _big_tmx([(typed, "Yesterday Zhou posted on Weibo about Sora.")]), encoding="utf-8"
+    )
+    ok(project, "tm", "import", "other.tmx")
+    assert json.loads(project.run("build", "--json").out)["documents"][NAME]["memory"] == 0
+    terms = project.root / "glossary" / "people-and-companies.yaml"
+    text = terms.read_text(encoding="utf-8")
+    terms.write_text(
+        text.replace("[OpenAl, OpenA!,", "[Open-AI, OpenAl, OpenA!,"), encoding="utf-8"
+    )
+    assert json.loads(project.run("build", "--json").out)["documents"][NAME]["memory"] == 1
 
 
 def test_a_unit_holding_two_sentences_is_named_as_never_matching_exactly(project):

@@ -54,6 +54,9 @@ def run_tm_export(args: argparse.Namespace) -> int:
 
     settings = settings_from(args, "tm")
     result = export_tmx(settings.tm, args.output)
+    if not args.quiet:
+        for line in result.notices:
+            print(f"note: {line}", file=sys.stderr)
     print(result.line())
     return EXIT_OK
 
@@ -92,6 +95,9 @@ def run_tm_status(args: argparse.Namespace) -> int:
     if args.json:
         print_json(status.as_json())
     else:
+        if not args.quiet:
+            for line in status.notices:
+                print(f"note: {line}", file=sys.stderr)
         for line in status.lines():
             print(line)
     return EXIT_OK

@@ -80,6 +80,7 @@ class ExportResult:
     path: Path
     units: int
     notes_only: int
+    notices: list[str] = field(default_factory=list)  # the memory's (a migration)
 
     def line(self) -> str:
         skipped = (
@@ -133,12 +134,15 @@ def render_tmx(entries: Iterable[Entry], now: str) -> tuple[bytes, int]:
 def export_tmx(tm: Path, output: Path | None = None) -> ExportResult:
     """Write the memory in folder ``tm`` as TMX 1.4b (default: ``tm/memory.tmx``)."""
     memory = TranslationMemory(tm)
-    path = output or tm / FILE_NAME
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
-    data, units = render_tmx(memory.entries(), now)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes(path, data)
-    return ExportResult(path, units, memory.status().notes_only)
+    try:
+        path = output or tm / FILE_NAME
+        now = datetime.now(UTC).replace(microsecond=0).isoformat()
+        data, units = render_tmx(memory.entries(), now)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(path, data)
+        return ExportResult(path, units, memory.status().notes_only, memory.notices)
+    finally:
+        memory.close()
 
 
 # --- import -------------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ class MemoryStatus:
     threshold: int
     orphans: list[Orphan] = field(default_factory=list)
     tmx_elsewhere: int = 0  # TMX entries for sentences no source has
+    notices: list[str] = field(default_factory=list)  # the memory's (a migration)
 
     def lines(self) -> list[str]:
         s = self.status
@@ -193,6 +194,7 @@ def memory_status(settings: Settings) -> MemoryStatus:
             threshold,
             orphans,
             tmx_elsewhere,
+            memory.notices,
         )
     finally:
         memory.close()
