@@ -196,8 +196,8 @@ Judge = Callable[[str, int], "str | None"]  # (sentence, its key hash) -> what t
 
 
 class _Unit(NamedTuple):
-    """A unit to take, as read and prepared for the store (by the reading process, which sends
-    it as a plain tuple: pickled much faster)."""
+    """A unit to take, as read, with its key (by the reading process, which sends it as a plain
+    tuple: pickled much faster)."""
 
     line: int
     source: str
@@ -206,25 +206,26 @@ class _Unit(NamedTuple):
     origin: str
     time: str | None
     notes: tuple[str, ...]
-    khash: int  # Prepared's fields
-    length: int
-    tokens: tuple[int, ...]
-
-    @property
-    def prepared(self) -> Prepared:
-        return Prepared(self.khash, self.length, self.tokens)
+    khash: int  # ``TranslationMemory.key_of``
+    plain: str | None
+    verdict: str | None  # what the judge says of the sentence
 
 
 _Read = tuple  # a _Unit's fields, or (line, why) for a unit skipped
 
 
 class _Reader:
-    """The units of one TMX, streamed: each ``<tu>`` read and prepared for the store (``prepare``:
-    its key's hash and fuzzy index tokens, worked out without reading the store), or skipped
+    """The units of one TMX, streamed: each ``<tu>`` read, with its normalized key's hash
+    (``key_of``: the glossary's, nothing of the store) and what ``judge`` says of it, or skipped
     with the reason. So it can run in a process of its own."""
 
-    def __init__(self, path: Path, prepare: Callable[[str], Prepared]):
-        self.path, self.prepare = path, prepare
+    def __init__(
+        self,
+        path: Path,
+        key_of: Callable[[str], tuple[int, str | None]],
+        judge: Judge | None = None,
+    ):
+        self.path, self.key_of, self.judge = path, key_of, judge
         self.languages: Counter[str] = Counter()
         self.roles: dict[str, str | None] = {}  # language tag -> its role, read once
         self.units = 0
@@ -279,7 +280,9 @@ class _Reader:
         origin = f"{self.path.name} ({inner})" if inner else self.path.name
         time = iso_date(tu.get("changedate")) or iso_date(tu.get("creationdate"))
         ident = props.get(ID_PROP) or tu.get("tuid") or ""
-        return (line, key, text, ident, origin, time, notes, *self.prepare(key))
+        khash, plain = self.key_of(key)
+        verdict = self.judge(key, khash) if self.judge is not None else None
+        return (line, key, text, ident, origin, time, notes, khash, plain, verdict)
 
 
 class _TmxImport:
@@ -288,8 +291,8 @@ class _TmxImport:
     beside them only the line each was taken from (4 bytes a unit), so a file of millions of
     units needs little memory."""
 
-    def __init__(self, path: Path, memory: TranslationMemory, judge: Judge | None):
-        self.path, self.memory, self.judge = path, memory, judge
+    def __init__(self, path: Path, memory: TranslationMemory):
+        self.path, self.memory = path, memory
         self.summary = ImportSummary()
         self.first_row = 0  # the row of the first entry taken; rows are numbered on
         self.lines = array("I")  # the line of each entry taken, by row - first_row
@@ -301,12 +304,14 @@ class _TmxImport:
 
     def batch(self, items: list[_Read]) -> None:
         units = [_Unit(*item) for item in items if len(item) > 2]
-        self.memory.look_up([unit.prepared for unit in units])
+        postings = self.memory.postings
+        prepared = [postings(u.khash, u.source if u.plain is None else u.plain) for u in units]
+        self.memory.look_up(prepared)
         for item in items:
             if len(item) == 2:
                 self.summary.skipped[item[1]] += 1
-        for unit in units:
-            self.take(unit, unit.prepared)
+        for unit, ready in zip(units, prepared, strict=True):
+            self.take(unit, ready)
 
     def where(self, row: int) -> str:
         return f"{self.path}:{self.lines[row - self.first_row]}"
@@ -324,7 +329,7 @@ class _TmxImport:
                 prepared=prepared,
             )
             self.record(stored.row_id, unit.line)
-            self.judged(stored.row_id, source, khash)
+            self.judged(stored.row_id, unit.verdict)
             return
         where = f"{self.path}:{unit.line}"
         mine = existing if existing.added else None
@@ -360,12 +365,12 @@ class _TmxImport:
         stored = self.memory.put(entry, replace=True, prepared=prepared)
         self.record(stored.row_id, unit.line)
         self.before[stored.row_id] = existing.entry
-        self.judged(stored.row_id, source, khash)
+        self.judged(stored.row_id, unit.verdict)
 
-    def judged(self, row: int, source: str, khash: int) -> None:
-        """Count a unit taken, by what the judge says of it."""
+    def judged(self, row: int, verdict: str | None) -> None:
+        """Count a unit taken, by what the judge said of it."""
         self.summary.taken += 1
-        if self.judge is not None and (verdict := self.judge(source, khash)):
+        if verdict:
             self.verdicts[row] = verdict
             self.summary.judged[verdict] += 1
 
@@ -413,12 +418,10 @@ def read_tmx(path: Path, memory: TranslationMemory, judge: Judge | None = None) 
     of each sentence what the summary should count it as, if taken (e.g. that it can never
     match a sentence of the sources exactly), or None.
 
-    A file of a megabyte or more is read (the XML, and each sentence normalized and tokenized
-    for the index) in a second process while this one takes the units into the store: both
-    cores work."""
-    memory.ranks  # noqa: B018 (loaded now: the reading process must not read the store)
-    reader = _Reader(path, memory.prepare)
-    run = _TmxImport(path, memory, judge)
+    A file of a megabyte or more is read (the XML, and each sentence normalized) in a second
+    process while this one indexes the units and takes them into the store: both cores work."""
+    reader = _Reader(path, memory.key_of, judge)
+    run = _TmxImport(path, memory)
     parallel = path.stat().st_size >= _PARALLEL_BYTES and _can_fork()
     batches = _read_elsewhere(reader) if parallel else _batches(reader)
     for batch in batches:

@@ -50,7 +50,8 @@ BUSY_SECONDS = 60.0  # how long a writer waits for another one
 CACHE_BUSY_MS = 200  # how long a build waits to keep its fuzzy matches (a cache: else skipped)
 INCREMENTAL = 5000  # changed entries up to which cached fuzzy matches are brought up to date
 _BATCH = 20_000
-_INDEX_EVERY = 400_000  # postings staged before they go into the index (in its order)
+_INDEX_EVERY = 100_000  # entries staged before their postings go into the index (in its order)
+_NONE = (None,) * fuzzy.SIGNATURE
 WRITE_CACHE_KB = 65_536  # SQLite's page cache while writing (a million entries' index pages)
 _COLUMNS = "id, source, english, segment, origin, time, notes"
 
@@ -139,13 +140,13 @@ class TranslationMemory:
         self._changed = False
         self._next_id = 0
         self._pending: list[tuple] = []  # rows added, not yet inserted (inserted in batches)
-        self._pending_grams: list[tuple[int, int, int]] = []
+        self._pending_grams: list[tuple] = []  # (entry, length, token 1, ... token 4)
         self._pending_by_hash: dict[int, list[Stored]] = {}
         self._cache: dict[str, tuple[Stored, ...]] = {}  # lookups outside a change
         self._looked_up: dict[int, list[Stored]] = {}  # a batch's lookups (``look_up``)
         self._changes: dict[int, list[tuple]] = {}  # an entry id -> the entries added after it
         self._dropped: list[int] = []  # entries the open change added, then removed
-        self._staged_grams = 0  # postings in temp.new_grams
+        self._staged_grams = 0  # entries with postings in temp.new_grams
         if self.path.is_dir():
             raise InputError(
                 f"{self.path}: cannot read the translation memory (it is a folder); "
@@ -412,7 +413,9 @@ class TranslationMemory:
         self._changed = False
         self._dropped = []
         self._db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS new_grams (token INTEGER, length INTEGER, entry INT)"
+            "CREATE TEMP TABLE IF NOT EXISTS new_grams (entry INT, length INT, "
+            + ", ".join(f"t{n} INT" for n in range(fuzzy.SIGNATURE))
+            + ")"
         )
         self._db.execute("DELETE FROM temp.new_grams")
         self._staged_grams = 0
@@ -422,10 +425,12 @@ class TranslationMemory:
         pass, far cheaper than keeping it sorted entry by entry."""
         assert self._db is not None
         dropped = ",".join(str(i) for i in self._dropped)
-        self._db.execute(
-            "INSERT OR IGNORE INTO grams SELECT token, length, entry FROM temp.new_grams "
-            f"WHERE entry NOT IN ({dropped}) ORDER BY token, length, entry"
+        postings = " UNION ALL ".join(
+            f"SELECT t{n}, length, entry FROM temp.new_grams WHERE t{n} IS NOT NULL "
+            f"AND entry NOT IN ({dropped})"
+            for n in range(fuzzy.SIGNATURE)
         )
+        self._db.execute(f"INSERT OR IGNORE INTO grams {postings} ORDER BY 1, 2, 3")
         self._db.execute("DELETE FROM temp.new_grams")
         self._staged_grams = 0
 
@@ -443,10 +448,20 @@ class TranslationMemory:
         return self._add(entry, prepared)
 
     def prepare(self, source: str) -> Prepared:
-        """What the store needs of ``source``; reads nothing from the store (``ranks`` must
-        have been loaded), so it can run in another process."""
+        """What the store needs of ``source``."""
+        khash, plain = self.key_of(source)
+        return self.postings(khash, source if plain is None else plain)
+
+    def key_of(self, source: str) -> tuple[int, str | None]:
+        """``source``'s key hash, and its glossary-free key when that is not ``source`` itself:
+        the half of ``prepare`` that needs the glossary and nothing of the store, so a process
+        reading a TMX can do it."""
         plain, key = self._both(source)
-        return Prepared(key_hash(key), len(plain), tuple(self.ranks.tokens(plain, fuzzy.SIGNATURE)))
+        return key_hash(key), None if plain == source else plain
+
+    def postings(self, khash: int, plain: str) -> Prepared:
+        """The other half of ``prepare``, from ``key_of``'s (``plain``: the glossary-free key)."""
+        return Prepared(khash, len(plain), tuple(self.ranks.tokens(plain, fuzzy.SIGNATURE)))
 
     def _add(self, entry: Entry, prepared: Prepared | None = None) -> Stored:
         """Queue ``entry`` for insertion with its fuzzy postings (inserted in batches)."""
@@ -458,7 +473,7 @@ class TranslationMemory:
             (row_id, khash, entry.source, entry.english, entry.id, entry.origin, entry.time,
              notes, 0 if entry.from_tmx else 1)
         )  # fmt: skip
-        self._pending_grams.extend((token, length, row_id) for token in tokens)
+        self._pending_grams.append((row_id, length, *tokens, *_NONE[len(tokens) :]))
         stored = Stored(entry, row_id, added=True)
         self._pending_by_hash.setdefault(khash, []).append(stored)
         self._changed = True
@@ -474,8 +489,12 @@ class TranslationMemory:
         self._db.executemany(
             "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._pending
         )
-        self._db.executemany("INSERT INTO temp.new_grams VALUES (?, ?, ?)", self._pending_grams)
+        marks = ", ".join("?" * (2 + fuzzy.SIGNATURE))
+        self._db.executemany(f"INSERT INTO temp.new_grams VALUES ({marks})", self._pending_grams)
+        self._staged_grams += len(self._pending_grams)
         self._pending, self._pending_grams, self._pending_by_hash = [], [], {}
+        if self._staged_grams >= _INDEX_EVERY:  # while the reading process works on
+            self._index_grams()
 
     def remove(self, source: str) -> None:
         """Remove the entry of exactly this sentence, if any."""
