@@ -353,3 +353,26 @@ def test_a_large_tmx_is_read_by_a_second_process_with_the_same_rules(project):
     assert result.code == 2 and "broken.tmx:" in result.err and "not XML" in result.err
     assert "Traceback" not in result.err
     assert (project.root / "tm" / "memory.jsonl").read_bytes() == before
+
+
+def test_ctrl_c_in_a_large_import_is_answered_at_once_and_takes_nothing(project):
+    import signal
+
+    padding = "这是一个很长的句子，用来让文件变大。" * 4
+    units = [(f"第{n}句{padding}", f"Sentence {n}.") for n in range(60_000)]
+    (project.root / "big.tmx").write_text(_big_tmx(units), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bilingual", "tm", "import", "big.tmx"],
+        cwd=project.root, env=project.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    time.sleep(1.5)  # reading and taking, in two processes
+    assert proc.poll() is None, "the import ended before it could be interrupted"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert time.monotonic() - sent < 2.0
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert not (project.root / "tm" / "memory.jsonl").exists()
+    leftover = subprocess.run(["pgrep", "-f", "tm import big.tmx"], capture_output=True)
+    assert leftover.stdout == b""  # the reading process ended with it

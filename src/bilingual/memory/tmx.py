@@ -473,11 +473,11 @@ def _read_elsewhere(reader: _Reader) -> Iterator[list[_Read]]:
                 raise InputError(message[1])
             else:
                 raise RuntimeError(f"reading the TMX failed: {message[1]}")
-    finally:
+    finally:  # done, failed or interrupted: the reader is not waited for
         receive.close()
-        process.join(timeout=5)
         if process.is_alive():
             process.kill()
+        process.join()
 
 
 def _read_into(reader: _Reader, send) -> None:
