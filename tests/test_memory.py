@@ -376,3 +376,20 @@ def test_ctrl_c_in_a_large_import_is_answered_at_once_and_takes_nothing(project)
     assert not (project.root / "tm" / "memory.jsonl").exists()
     leftover = subprocess.run(["pgrep", "-f", "tm import big.tmx"], capture_output=True)
     assert leftover.stdout == b""  # the reading process ended with it
+
+
+def test_a_read_only_tm_folder_is_read_without_an_index_file(project):
+    ok(project, "build")
+    edit_p004(project)
+    tm = project.root / "tm"
+    for path in tm.glob(".memory.sqlite*"):
+        path.unlink()
+    tm.chmod(0o555)
+    try:
+        result = project.run("build", unprivileged=True)
+    finally:
+        tm.chmod(0o755)
+    assert result.code == 0, result.err
+    assert "the memory is read into memory for this run" in result.err
+    assert not list(tm.glob(".memory.sqlite*"))
+    assert notes(project, HANS)["p004.s01"][0] == EDIT

@@ -8,12 +8,12 @@ Candidates come from an index, so a lookup costs the same at a thousand entries 
 each entry is indexed under its ``SIGNATURE`` rarest tokens (a Han character, or a run of Latin
 letters or digits: ``Ranks``), rarest by the character frequencies of jieba's dictionary of
 Chinese words (the order is kept in the store, so its postings and lookups always agree),
-together with its length. A lookup reads the postings of the sentence's tokens within the
-lengths its threshold allows, ranks the entries by how many of their indexed tokens the sentence
-holds, and scores the best ``CANDIDATES`` of them. An entry similar enough shares most of its
-characters with the sentence, and its rarest ones are the ones a rewording seldom touches all of;
-an entry whose indexed tokens are all gone from the sentence is not found (the benchmark
-measures how often against a full scan: ``benchmarks/bench_memory.py``).
+together with its length. A lookup reads the postings of the sentence's ``LOOKED_UP`` rarest
+tokens within the lengths its threshold allows, ranks the entries by how many of those tokens
+they are indexed under, and scores the best ``CANDIDATES`` of them. An entry similar enough
+shares most of its characters with the sentence, rare ones among them, and a rewording seldom
+touches them all; an entry none of whose indexed tokens is among the sentence's rarest is not
+found (``benchmarks/bench_memory.py`` measures how often, against a full scan).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ import zlib
 from bilingual.util.dictionary import jieba_dictionary
 
 SIGNATURE = 4  # tokens each entry is indexed under
-CANDIDATES = 64  # entries scored per lookup
+LOOKED_UP = 8  # tokens of a sentence whose postings a lookup reads
+CANDIDATES = 32  # entries scored per lookup
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _LATIN = re.compile(r"[A-Za-z]+|[0-9]+")
 

@@ -45,7 +45,7 @@ __all__ = ["FILE_NAME", "STORE_NAME", "Entry", "TranslationMemory"]
 
 STORE_NAME = ".memory.sqlite"
 IGNORE_FILE = ".gitignore"
-SCHEMA = "1"
+SCHEMA = "2"
 BUSY_SECONDS = 60.0  # how long a writer waits for another one
 CACHE_BUSY_MS = 200  # how long a build waits to keep its fuzzy matches (a cache: else skipped)
 INCREMENTAL = 5000  # changed entries up to which cached fuzzy matches are brought up to date
@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS entries (
     correction INTEGER NOT NULL  -- 1: from an edition an editor corrected, 0: from a TMX
 );
 CREATE INDEX IF NOT EXISTS entries_khash ON entries (khash);
+CREATE INDEX IF NOT EXISTS entries_corrections ON entries (khash) WHERE correction = 1;
 CREATE TABLE IF NOT EXISTS grams (
     token INTEGER NOT NULL, length INTEGER NOT NULL, entry INTEGER NOT NULL,
     PRIMARY KEY (token, length, entry)
@@ -700,16 +701,26 @@ class TranslationMemory:
             ).fetchall()
         yield from (_entry(row) for row in rows)
 
-    def count_orphans(self, hashes: Iterable[int]) -> tuple[int, int]:
-        """(corrections, TMX entries) whose sentence hashes to none of ``hashes``."""
+    def count_orphans(self, hashes: Iterable[int]) -> int:
+        """How many editors' corrections ``orphans`` would list (their own index: a build asks,
+        and TMX entries may be millions)."""
         if self._db is None:
-            return 0, 0
+            return 0
         with self._present(hashes):
-            row = self._db.execute(
-                "SELECT sum(correction), sum(1 - correction) FROM entries WHERE khash NOT IN "
-                "(SELECT khash FROM temp.present)"
-            ).fetchone()
-        return row[0] or 0, row[1] or 0
+            return self._db.execute(
+                "SELECT count(*) FROM entries INDEXED BY entries_corrections WHERE correction = 1 "
+                "AND khash NOT IN (SELECT khash FROM temp.present)"
+            ).fetchone()[0]
+
+    def count_elsewhere(self, hashes: Iterable[int]) -> int:
+        """How many TMX entries are for sentences that hash to none of ``hashes``."""
+        if self._db is None:
+            return 0
+        with self._present(hashes):
+            return self._db.execute(
+                "SELECT count(*) FROM entries WHERE correction = 0 "
+                "AND khash NOT IN (SELECT khash FROM temp.present)"
+            ).fetchone()[0]
 
     # --- fuzzy matches -----------------------------------------------------------------
 
@@ -795,7 +806,7 @@ class TranslationMemory:
         assert self._db is not None
         plain = self._plain(text)
         low, high = fuzzy.length_range(len(plain), threshold)
-        tokens = self.ranks.tokens(plain)
+        tokens = self.ranks.tokens(plain, fuzzy.LOOKED_UP)
         if not tokens:
             return []
         marks = ",".join("?" * len(tokens))

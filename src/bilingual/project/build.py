@@ -434,7 +434,7 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
                         "are all written, the build is complete"
                     )
             if not names:  # every source was built: corrections none of them has any more
-                orphans, _ = memory.count_orphans(present)
+                orphans = memory.count_orphans(present)
                 if orphans:
                     report.notes.append(orphans_note(memory.path, orphans))
         finally:

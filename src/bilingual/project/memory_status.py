@@ -182,7 +182,7 @@ def memory_status(settings: Settings) -> MemoryStatus:
         threshold = settings.fuzzy_threshold or DEFAULT_THRESHOLD
         closest = _Closest(memory, sentences, threshold)
         orphans = [closest(entry) for entry in memory.orphans(hashes)]
-        _, tmx_elsewhere = memory.count_orphans(hashes)
+        tmx_elsewhere = memory.count_elsewhere(hashes)
         status = memory.status()
         corrections_gone = len(orphans)
         return MemoryStatus(
