@@ -258,7 +258,7 @@ def test_the_file_wins_when_it_changes_behind_the_store_even_with_an_older_time(
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 3_600_000_000_000))  # an hour older
     result = project.run("build")
     assert result.code == 0, result.err
-    assert "changed since the memory last read it" in result.err
+    assert "changed since it last read them (a git pull?); 1 entries read again" in result.err
     assert notes(project, HANS)["p004.s01"][0] == other
 
 
@@ -393,3 +393,33 @@ def test_a_read_only_tm_folder_is_read_without_an_index_file(project):
     assert "the memory is read into memory for this run" in result.err
     assert not list(tm.glob(".memory.sqlite*"))
     assert notes(project, HANS)["p004.s01"][0] == EDIT
+
+
+def test_a_machine_suggestion_is_offered_never_used(project):
+    """tm/suggestions.jsonl (a TMX's machine and draft translations): offered as a fuzzy match,
+    an exact one at 100%, never the build's English."""
+    ok(project, "build")
+    tm = project.root / "tm"
+    tm.mkdir()
+    suggestion = {
+        "source": P004, "english": "A machine's English.", "origin": "trados.tmx (MT)",
+        "time": "2025-02-01T09:30:00+00:00",
+        "why": "machine translation (x-Origin MachineTranslation)",
+    }  # fmt: skip
+    (tm / "suggestions.jsonl").write_text(
+        json.dumps(suggestion, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    report = json.loads(project.run("build", "--json").out)
+    assert report["documents"][NAME]["memory"] == 0
+    english, cell = notes(project, HANS)["p004.s01"]
+    assert english != "A machine's English."
+    assert (
+        "100% match (trados.tmx (MT), 2025-02-01, machine translation (x-Origin "
+        f"MachineTranslation)): {P004} = A machine's English." in cell
+    )
+    edit_p004(project)  # an editor's English wins; the suggestion is kept, and its file too
+    ok(project, "build")
+    assert notes(project, HANS)["p004.s01"][0] == EDIT
+    assert json.loads((tm / "suggestions.jsonl").read_text(encoding="utf-8")) == suggestion
+    status = ok(project, "tm", "status", "--json")
+    assert json.loads(status)["suggestions"] == 1

@@ -133,6 +133,7 @@ class FuzzyMatch:
     origin: str  # the file it came from
     time: str  # ISO 8601
     marked: str = ""  # the memory's Chinese with what differs from the segment's marked
+    suggestion: str | None = None  # not an editor's English: why (e.g. "machine translation")
 
 
 @dataclass(frozen=True)

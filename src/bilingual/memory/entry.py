@@ -107,3 +107,56 @@ def read_lines(handle: Iterable[bytes]) -> Iterator[Entry]:
             yield entry_from_json(json.loads(line))
         except ValueError as exc:
             raise LineError(number, f"not a translation memory entry ({exc})") from None
+
+
+# --- suggestions -------------------------------------------------------------------------------
+
+SUGGESTIONS_FILE = "suggestions.jsonl"
+_SUGGESTION_FIELDS = ("source", "english", "origin", "time", "why")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """English another tool's memory holds but no editor confirmed (a machine or draft
+    translation, an alternative for one place): offered to editors as a fuzzy match, never used
+    as a translation. One line of ``tm/suggestions.jsonl``, sorted by sentence and English."""
+
+    source: str  # the Simplified Chinese segment
+    english: str
+    origin: str  # the file it came from (and its author)
+    time: str  # ISO 8601, UTC
+    why: str  # e.g. "machine translation (x-Origin MachineTranslation)"
+
+
+def suggestion_line(suggestion: Suggestion) -> str:
+    return line_of_suggestion(*(getattr(suggestion, f) for f in _SUGGESTION_FIELDS))
+
+
+def line_of_suggestion(source: str, english: str, origin: str, time: str, why: str) -> str:
+    """A suggestion's line, as ``json.dumps`` writes its object."""
+    values = (source, english, origin, time, why)
+    pairs = zip(_SUGGESTION_FIELDS, values, strict=True)
+    fields = ", ".join(f'"{k}": {_STRING(v)}' for k, v in pairs)
+    return f"{{{fields}}}"
+
+
+def read_suggestions(handle: Iterable[bytes]) -> Iterator[Suggestion]:
+    """The suggestion of each non-blank line; LineError at the first line that is not one."""
+    offset = 0
+    for number, raw in enumerate(handle, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LineError(number, f"not UTF-8 (byte {offset + exc.start})") from None
+        offset += len(raw)
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict) or set(data) != set(_SUGGESTION_FIELDS):
+                raise ValueError("wrong fields")
+            if not all(isinstance(data[k], str) and data[k] for k in _SUGGESTION_FIELDS):
+                raise ValueError("every field must be text")
+        except ValueError as exc:
+            raise LineError(number, f"not a suggestion ({exc})") from None
+        yield Suggestion(**data)

@@ -28,7 +28,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,15 +37,33 @@ from typing import Any, NamedTuple
 from bilingual.document import FuzzyMatch
 from bilingual.errors import EnvironmentProblem, InputError
 from bilingual.memory import fuzzy
-from bilingual.memory.entry import FILE_NAME, Entry, LineError, line_of, notes_json, read_lines
+from bilingual.memory.entry import (
+    FILE_NAME,
+    SUGGESTIONS_FILE,
+    Entry,
+    LineError,
+    Suggestion,
+    line_of,
+    line_of_suggestion,
+    notes_json,
+    read_lines,
+    read_suggestions,
+)
 from bilingual.memory.normalize import PLAIN_NORMALIZER, Normalizer
 from bilingual.util.atomic import staged
 
-__all__ = ["FILE_NAME", "STORE_NAME", "Entry", "TranslationMemory"]
+__all__ = [
+    "FILE_NAME",
+    "STORE_NAME",
+    "SUGGESTIONS_FILE",
+    "Entry",
+    "Suggestion",
+    "TranslationMemory",
+]
 
 STORE_NAME = ".memory.sqlite"
 IGNORE_FILE = ".gitignore"
-SCHEMA = "2"
+SCHEMA = "3"
 BUSY_SECONDS = 60.0  # how long a writer waits for another one
 CACHE_BUSY_MS = 200  # how long a build waits to keep its fuzzy matches (a cache: else skipped)
 INCREMENTAL = 5000  # changed entries up to which cached fuzzy matches are brought up to date
@@ -66,7 +84,8 @@ CREATE TABLE IF NOT EXISTS entries (
     origin TEXT NOT NULL,
     time TEXT NOT NULL,
     notes TEXT,                  -- JSON list, or NULL
-    correction INTEGER NOT NULL  -- 1: from an edition an editor corrected, 0: from a TMX
+    correction INTEGER NOT NULL, -- 1: from an edition an editor corrected, 0: from a TMX
+    why TEXT                     -- NULL: an editor's English, else why it is only a suggestion
 );
 CREATE INDEX IF NOT EXISTS entries_khash ON entries (khash);
 CREATE INDEX IF NOT EXISTS entries_corrections ON entries (khash) WHERE correction = 1;
@@ -93,10 +112,11 @@ def key_hash(key: str) -> int:
 class Status:
     """What the memory holds, for ``tm status``."""
 
-    entries: int
+    entries: int  # editors' English and notes, suggestions aside
     corrections: int  # from editions editors corrected (English or notes)
     from_tmx: int
     notes_only: int
+    suggestions: int = 0
 
 
 @dataclass(frozen=True)
@@ -130,6 +150,7 @@ class TranslationMemory:
     def __init__(self, directory: Path, normalizer: Normalizer | None = None):
         self.directory = directory
         self.path = directory / FILE_NAME
+        self.suggestions_path = directory / SUGGESTIONS_FILE
         self.store_path = directory / STORE_NAME
         self.normalizer = normalizer or PLAIN_NORMALIZER
         self._given = normalizer is not None
@@ -139,10 +160,12 @@ class TranslationMemory:
         self._keys: dict[str, tuple[str, str]] = {}  # the last texts normalized (often again)
         self._first_new = 0  # the first entry id the open change adds
         self._changed = False
+        self._changed_suggestions = False
         self._next_id = 0
         self._pending: list[tuple] = []  # rows added, not yet inserted (inserted in batches)
         self._pending_grams: list[tuple] = []  # (entry, length, token 1, ... token 4)
-        self._pending_by_hash: dict[int, list[Stored]] = {}
+        self._pending_by_hash: dict[int, list[Stored]] = {}  # editors' entries only
+        self._pending_suggestions: dict[int, list[Stored]] = {}
         self._cache: dict[str, tuple[Stored, ...]] = {}  # lookups outside a change
         self._looked_up: dict[int, list[Stored]] = {}  # a batch's lookups (``look_up``)
         self._changes: dict[int, list[tuple]] = {}  # an entry id -> the entries added after it
@@ -153,7 +176,7 @@ class TranslationMemory:
                 f"{self.path}: cannot read the translation memory (it is a folder); "
                 "move it aside or restore the file"
             )
-        if self.path.exists() or self.store_path.exists():
+        if self.path.exists() or self.suggestions_path.exists() or self.store_path.exists():
             self._connect()
             self._sync()
             if self._given and self._meta("normalizer") != self.normalizer.fingerprint:
@@ -273,52 +296,35 @@ class TranslationMemory:
 
     # --- the file and the store agree --------------------------------------------------
 
-    def _file_stat(self) -> str:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return "absent"
-        return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
-
-    def _file_digest(self) -> str:
-        digest = hashlib.sha256()
-        try:
-            with self.path.open("rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
-        except FileNotFoundError:
-            return "absent"
-        except OSError as exc:
-            raise _cannot_read(self.path, exc) from None
-        return digest.hexdigest()
+    def _files(self) -> tuple[tuple[str, Path], ...]:
+        """The files the store is built from, by the name their state has in ``meta``."""
+        return (("file", self.path), ("suggestions", self.suggestions_path))
 
     def _sync(self) -> None:
-        """Rebuild the store from the file when the file is not what the store last saw."""
-        stat = self._file_stat()
-        if stat == self._meta("file_stat"):
-            return
-        if self._file_digest() == self._meta("file_hash"):
-            try:  # the same content: remember the new stat, so the hash is not read again
-                with self._transaction():
-                    self._set_meta("file_stat", stat)
-            except EnvironmentProblem:
-                pass
+        """Rebuild the store from the files when they are not what the store last saw."""
+        stats = {name: _stat(path) for name, path in self._files()}
+        if all(stat == self._meta(f"{name}_stat") for name, stat in stats.items()):
             return
         with self._transaction():
             self._sync_locked()
 
     def _sync_locked(self) -> None:
         """Inside a write transaction: the same check, with the store's state read again (another
-        process may have rebuilt it meanwhile)."""
-        stat = self._file_stat()
-        if stat == self._meta("file_stat"):
-            return
-        digest = self._file_digest()
-        if digest == self._meta("file_hash"):
-            self._set_meta("file_stat", stat)
+        process may have rebuilt it meanwhile). A file whose time or size changed but not its
+        content only has its new state remembered."""
+        changed = False
+        for name, path in self._files():
+            stat = _stat(path)
+            if stat == self._meta(f"{name}_stat"):
+                continue
+            if _digest(path) == self._meta(f"{name}_hash"):
+                self._set_meta(f"{name}_stat", stat)
+            else:
+                changed = True
+        if not changed:
             return
         first = self._meta("file_hash") is None
-        count = self._rebuild(stat)
+        count = self._rebuild()
         if first and count:
             self.notices.append(
                 f"{self.path}: the translation memory ({count} entries) is now indexed in "
@@ -328,12 +334,12 @@ class TranslationMemory:
             )
         elif not first:
             self.notices.append(
-                f"{self.path}: changed since the memory last read it (a git pull?); "
-                f"{count} entries read again"
+                f"{self.directory}: the memory's files changed since it last read them (a git "
+                f"pull?); {count} entries read again"
             )
 
-    def _rebuild(self, stat: str) -> int:
-        """Replace the store's entries with the file's; InputError naming a damaged line."""
+    def _rebuild(self) -> int:
+        """Replace the store's entries with the files'; InputError naming a damaged line."""
         assert self._db is not None
         db = self._db
         for table in ("entries", "grams", "fuzzy"):
@@ -343,29 +349,35 @@ class TranslationMemory:
             self._set_meta("rarity", order)
             self._ranks = fuzzy.Ranks(order)
         self._begin_change()
-        digest = hashlib.sha256()
         count = 0
-        if stat != "absent":
-            try:
-                with self.path.open("rb") as handle:
-                    for entry in read_lines(_Hashing(handle, digest)):
-                        self._add(entry)
-                        count += 1
-                self._flush()
-                count -= self._drop_repeated()
-                self._index_grams()
-            except LineError as exc:
-                where = f"{self.path}:{exc.line}" if "UTF-8" not in exc.why else str(self.path)
-                advice = (
-                    "restore it from version control"
-                    if "UTF-8" in exc.why
-                    else "fix the line or restore the file from version control"
-                )
-                raise InputError(f"{where}: {exc.why}; {advice}") from None
-            except OSError as exc:
-                raise _cannot_read(self.path, exc) from None
-        self._set_meta("file_hash", digest.hexdigest() if stat != "absent" else "absent")
-        self._set_meta("file_stat", stat)
+        for name, path in self._files():
+            stat, digest = _stat(path), hashlib.sha256()
+            if stat != "absent":
+                try:
+                    with path.open("rb") as handle:
+                        if name == "file":
+                            for entry in read_lines(_Hashing(handle, digest)):
+                                self._add(entry)
+                                count += 1
+                        else:
+                            for suggestion in read_suggestions(_Hashing(handle, digest)):
+                                self._add_suggestion(suggestion)
+                except LineError as exc:
+                    where = f"{path}:{exc.line}" if "UTF-8" not in exc.why else str(path)
+                    advice = (
+                        "restore it from version control"
+                        if "UTF-8" in exc.why
+                        else "fix the line or restore the file from version control"
+                    )
+                    raise InputError(f"{where}: {exc.why}; {advice}") from None
+                except OSError as exc:
+                    raise _cannot_read(path, exc) from None
+            self._set_meta(f"{name}_hash", digest.hexdigest() if stat != "absent" else "absent")
+            self._set_meta(f"{name}_stat", stat)
+        self._flush()
+        count -= self._drop_repeated()
+        self._index_grams()
+        self._changed = self._changed_suggestions = False
         self._set_meta("normalizer", self.normalizer.fingerprint)
         return count
 
@@ -401,17 +413,17 @@ class TranslationMemory:
                 self._rekey()
             self._begin_change()
             yield
-            if self._changed:
+            if self._changed or self._changed_suggestions:
                 self._flush()
                 self._index_grams()
-                self._write_file()
-        self._changed = False
+                self._write_files()
+        self._changed = self._changed_suggestions = False
 
     def _begin_change(self) -> None:
         assert self._db is not None
         self._first_new = (self._db.execute("SELECT max(id) FROM entries").fetchone()[0] or 0) + 1
         self._next_id = self._first_new
-        self._changed = False
+        self._changed = self._changed_suggestions = False
         self._dropped = []
         self._db.execute(
             "CREATE TEMP TABLE IF NOT EXISTS new_grams (entry INT, length INT, "
@@ -464,20 +476,60 @@ class TranslationMemory:
         """The other half of ``prepare``, from ``key_of``'s (``plain``: the glossary-free key)."""
         return Prepared(khash, len(plain), tuple(self.ranks.tokens(plain, fuzzy.SIGNATURE)))
 
-    def _add(self, entry: Entry, prepared: Prepared | None = None) -> Stored:
-        """Queue ``entry`` for insertion with its fuzzy postings (inserted in batches)."""
+    def suggest(self, suggestion: Suggestion) -> bool:
+        """Add a suggestion (``memory.entry.Suggestion``: offered as a fuzzy match, never used
+        as a translation); False when the memory has it already, as a suggestion or as the
+        editors' English of the sentence."""
+        self._need_writing()
+        if self.has_suggestion(suggestion.source, suggestion.english):
+            return False
+        if self.get(suggestion.source) == suggestion.english:
+            return False
+        self._add_suggestion(suggestion)
+        return True
+
+    def has_suggestion(self, source: str, english: str) -> bool:
+        assert self._db is not None
+        khash = key_hash(self.key(source))
+        if any(
+            s.entry.source == source and s.entry.english == english
+            for s in self._pending_suggestions.get(khash, ())
+        ):
+            return True
+        return (
+            self._db.execute(
+                "SELECT 1 FROM entries WHERE khash = ? AND source = ? AND english = ? "
+                "AND why IS NOT NULL",
+                (khash, source, english),
+            ).fetchone()
+            is not None
+        )
+
+    def _add_suggestion(self, suggestion: Suggestion) -> None:
+        entry = Entry(suggestion.source, suggestion.english, "", suggestion.origin, suggestion.time)
+        stored = self._add(entry, why=suggestion.why)
+        self._pending_suggestions.setdefault(key_hash(self.key(entry.source)), []).append(stored)
+
+    def _add(
+        self, entry: Entry, prepared: Prepared | None = None, why: str | None = None
+    ) -> Stored:
+        """Queue ``entry`` (a suggestion, with ``why``) for insertion with its fuzzy postings
+        (inserted in batches)."""
         row_id = self._next_id
         self._next_id += 1
         khash, length, tokens = prepared or self.prepare(entry.source)
         notes = notes_json(entry.notes)
         self._pending.append(
             (row_id, khash, entry.source, entry.english, entry.id, entry.origin, entry.time,
-             notes, 0 if entry.from_tmx else 1)
+             notes, 0 if entry.from_tmx or why else 1, why)
         )  # fmt: skip
         self._pending_grams.append((row_id, length, *tokens, *_NONE[len(tokens) :]))
         stored = Stored(entry, row_id, added=True)
-        self._pending_by_hash.setdefault(khash, []).append(stored)
-        self._changed = True
+        if why is None:
+            self._pending_by_hash.setdefault(khash, []).append(stored)
+            self._changed = True
+        else:
+            self._changed_suggestions = True
         if len(self._pending) >= _BATCH:
             self._flush()
         return stored
@@ -488,12 +540,13 @@ class TranslationMemory:
         assert self._db is not None
         self._looked_up = {}
         self._db.executemany(
-            "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._pending
+            "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._pending
         )
         marks = ", ".join("?" * (2 + fuzzy.SIGNATURE))
         self._db.executemany(f"INSERT INTO temp.new_grams VALUES ({marks})", self._pending_grams)
         self._staged_grams += len(self._pending_grams)
         self._pending, self._pending_grams, self._pending_by_hash = [], [], {}
+        self._pending_suggestions = {}
         if self._staged_grams >= _INDEX_EVERY:  # while the reading process works on
             self._index_grams()
 
@@ -505,7 +558,8 @@ class TranslationMemory:
         if pending:  # added in this change, not yet inserted: rare (a TMX giving one back)
             self._flush()
         rows = db.execute(
-            "SELECT id FROM entries WHERE khash = ? AND source = ?", (khash, source)
+            "SELECT id FROM entries WHERE khash = ? AND source = ? AND why IS NULL",
+            (khash, source),
         ).fetchall()
         for (row_id,) in rows:
             self._delete(row_id, source)
@@ -525,47 +579,69 @@ class TranslationMemory:
         self._changed = True
 
     def _drop_repeated(self) -> int:
-        """A file with one sentence on several lines (edited by hand): the last line wins, as
-        it always did. How many lines were dropped."""
+        """Files with one sentence on several lines (edited by hand): the last line wins, as
+        it always did (a suggestion: one line per sentence and English). How many editors'
+        entries were dropped."""
         assert self._db is not None
-        repeated = self._db.execute(
-            "SELECT id, source FROM entries WHERE source IN "
-            "(SELECT source FROM entries GROUP BY source HAVING count(*) > 1) "
-            "AND id NOT IN (SELECT max(id) FROM entries GROUP BY source HAVING count(*) > 1)"
-        ).fetchall()
-        for row_id, source in repeated:
-            self._delete(row_id, source)
-        return len(repeated)
+        dropped = 0
+        for group, kind in (("source", "why IS NULL"), ("source, english", "why IS NOT NULL")):
+            repeated = self._db.execute(
+                f"SELECT id, source FROM entries WHERE {kind} AND id NOT IN "
+                f"(SELECT max(id) FROM entries WHERE {kind} GROUP BY {group})"
+            ).fetchall()
+            for row_id, source in repeated:
+                self._delete(row_id, source)
+            if kind == "why IS NULL":
+                dropped = len(repeated)
+        return dropped
 
-    def _write_file(self) -> None:
-        """The file from the store, sorted, atomically; EnvironmentProblem when it cannot be
-        written (the transaction is then rolled back: nothing changes)."""
+    def _write_files(self) -> None:
+        """The files whose entries changed, from the store, sorted, atomically;
+        EnvironmentProblem when one cannot be written (the transaction is then rolled back:
+        nothing changes)."""
         assert self._db is not None
-        if self.path.exists() and not os.access(self.path, os.W_OK):
+        self._flush()
+        if self._changed:
+            self._write(
+                "file",
+                self.path,
+                "SELECT source, english, segment, origin, time, notes FROM entries "
+                "WHERE why IS NULL ORDER BY source",
+                line_of,
+            )
+        if self._changed_suggestions:
+            self._write(
+                "suggestions",
+                self.suggestions_path,
+                "SELECT source, english, origin, time, why FROM entries "
+                "WHERE why IS NOT NULL ORDER BY source, english",
+                line_of_suggestion,
+            )
+
+    def _write(self, name: str, path: Path, query: str, line: Callable[..., str]) -> None:
+        assert self._db is not None
+        if path.exists() and not os.access(path, os.W_OK):
             raise EnvironmentProblem(
-                f"{self.path}: the translation memory is read-only; nothing imported "
+                f"{path}: the translation memory is read-only; nothing imported "
                 "(make it writable and import again)"
             )
         digest = hashlib.sha256()
 
         def write(tmp: Path) -> None:
             assert self._db is not None
-            self._flush()
-            rows = self._db.execute(
-                "SELECT source, english, segment, origin, time, notes FROM entries ORDER BY source"
-            )
+            rows = self._db.execute(query)
             with tmp.open("wb") as out:
                 while batch := rows.fetchmany(10_000):
-                    chunk = "".join(line_of(*row) + "\n" for row in batch).encode()
+                    chunk = "".join(line(*row) + "\n" for row in batch).encode()
                     digest.update(chunk)
                     out.write(chunk)
 
         try:
-            os.replace(staged(self.path, write), self.path)
+            os.replace(staged(path, write), path)
         except OSError as exc:
-            raise _cannot_write(self.path, exc) from None
-        self._set_meta("file_hash", digest.hexdigest())
-        self._set_meta("file_stat", self._file_stat())
+            raise _cannot_write(path, exc) from None
+        self._set_meta(f"{name}_hash", digest.hexdigest())
+        self._set_meta(f"{name}_stat", _stat(path))
 
     # --- reading ------------------------------------------------------------------------
 
@@ -599,7 +675,9 @@ class TranslationMemory:
         for start in range(0, len(hashes), 500):
             chunk = hashes[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT {_COLUMNS}, khash FROM entries WHERE khash IN ({marks})"
+            query = (
+                f"SELECT {_COLUMNS}, khash FROM entries WHERE khash IN ({marks}) AND why IS NULL"
+            )
             for row in self._db.execute(query, chunk):
                 found[row[7]].append(Stored(_entry(row), row[0], added=self._first_new <= row[0]))
         self._looked_up = found
@@ -620,7 +698,7 @@ class TranslationMemory:
             found = [
                 Stored(_entry(row), row[0], added=0 < first_new <= row[0])
                 for row in self._db.execute(
-                    f"SELECT {_COLUMNS} FROM entries WHERE khash = ?", (khash,)
+                    f"SELECT {_COLUMNS} FROM entries WHERE khash = ? AND why IS NULL", (khash,)
                 )
             ]
         found += self._pending_by_hash.get(khash, [])
@@ -658,20 +736,23 @@ class TranslationMemory:
         if self._db is None:
             return
         self._flush()
-        for row in self._db.execute(f"SELECT {_COLUMNS} FROM entries ORDER BY source"):
+        self._flush()
+        for row in self._db.execute(
+            f"SELECT {_COLUMNS} FROM entries WHERE why IS NULL ORDER BY source"
+        ):
             yield _entry(row)
 
     def __len__(self) -> int:
         if self._db is None:
             return 0
-        return self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
+        return self._db.execute("SELECT count(*) FROM entries WHERE why IS NULL").fetchone()[0]
 
     def status(self) -> Status:
         if self._db is None:
-            return Status(0, 0, 0, 0)
+            return Status(0, 0, 0, 0, 0)
         row = self._db.execute(
-            "SELECT count(*), sum(correction), sum(1 - correction), sum(english IS NULL) "
-            "FROM entries"
+            "SELECT sum(why IS NULL), sum(correction), sum(1 - correction AND why IS NULL), "
+            "sum(english IS NULL), sum(why IS NOT NULL) FROM entries"
         ).fetchone()
         return Status(*(value or 0 for value in row))
 
@@ -718,7 +799,7 @@ class TranslationMemory:
             return 0
         with self._present(hashes):
             return self._db.execute(
-                "SELECT count(*) FROM entries WHERE correction = 0 "
+                "SELECT count(*) FROM entries WHERE correction = 0 AND why IS NULL "
                 "AND khash NOT IN (SELECT khash FROM temp.present)"
             ).fetchone()[0]
 
@@ -865,13 +946,14 @@ class TranslationMemory:
         rows = {
             row[0]: row
             for row in self._db.execute(
-                f"SELECT {_COLUMNS} FROM entries WHERE id IN ({marks})", [p[0] for p in pairs]
+                f"SELECT {_COLUMNS}, why FROM entries WHERE id IN ({marks})",
+                [p[0] for p in pairs],
             )
         }
         matches = []
         for row_id, score in pairs:
             if row_id in rows and rows[row_id][2] is not None:
-                entry = _entry(rows[row_id])
+                entry, why = _entry(rows[row_id]), rows[row_id][7]
                 matches.append(
                     FuzzyMatch(
                         score,
@@ -881,6 +963,7 @@ class TranslationMemory:
                         entry.origin,
                         entry.time,
                         fuzzy.marked(entry.source, text),
+                        why,
                     )
                 )
         return tuple(matches)
@@ -901,6 +984,28 @@ class _Hashing:
         for line in self.handle:
             self.digest.update(line)
             yield line
+
+
+def _stat(path: Path) -> str:
+    """What tells a file changed without reading it: size, modification time, inode."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "absent"
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return "absent"
+    except OSError as exc:
+        raise _cannot_read(path, exc) from None
+    return digest.hexdigest()
 
 
 def _schema(db: sqlite3.Connection) -> str | None:

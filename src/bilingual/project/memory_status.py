@@ -76,7 +76,8 @@ class MemoryStatus:
         s = self.status
         lines = [
             f"{self.path}: {s.entries} entries ({s.corrections} from editors' corrections, "
-            f"{s.from_tmx} from TMX files; {s.notes_only} with notes only); {self.in_sources} "
+            f"{s.from_tmx} from TMX files; {s.notes_only} with notes only), and "
+            f"{s.suggestions} machine or draft suggestions; {self.in_sources} "
             f"are sentences of today's sources ({self.documents} documents, {self.sentences} "
             "sentences)"
         ]
@@ -112,6 +113,7 @@ class MemoryStatus:
             "corrections": s.corrections,
             "from_tmx": s.from_tmx,
             "notes_only": s.notes_only,
+            "suggestions": s.suggestions,
             "documents": self.documents,
             "sentences": self.sentences,
             "in_sources": self.in_sources,
@@ -190,7 +192,7 @@ def memory_status(settings: Settings) -> MemoryStatus:
             status,
             len(sentences),
             len({s.document for s in sentences}),
-            status.entries - corrections_gone - tmx_elsewhere,
+            status.entries - corrections_gone - tmx_elsewhere,  # suggestions aside
             threshold,
             orphans,
             tmx_elsewhere,

@@ -162,7 +162,7 @@ def _matches(segment: Segment, segment_id: str) -> etree._Element:
             id=f"m{number}",
             ref=f"#{segment_id}",
             similarity=str(match.score),
-            type="tm",
+            type="mt" if (match.suggestion or "").startswith("machine") else "tm",
             origin=match.origin,
         )
         _sub(candidate, f"{{{XLIFF2_NS}}}source", match.source)

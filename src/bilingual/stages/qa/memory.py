@@ -13,8 +13,10 @@ if TYPE_CHECKING:
 
 
 def describe(match: FuzzyMatch) -> str:
-    """``92% match (p003.s01, alice.docx, 2026-05-02): 周鸿祎【说→表示】… = Zhou said …``"""
-    where = ", ".join(part for part in (match.id, match.origin, match.time[:10]) if part)
+    """``92% match (p003.s01, alice.docx, 2026-05-02): 周鸿祎【说→表示】… = Zhou said …``; a
+    suggestion (a machine or draft translation) says so after the date."""
+    parts = (match.id, match.origin, match.time[:10], match.suggestion and f"{match.suggestion}")
+    where = ", ".join(part for part in parts if part)
     return f"{match.score}% match ({where}): {match.marked or match.source} = {match.english}"
 
 
