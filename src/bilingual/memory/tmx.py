@@ -7,16 +7,21 @@ entry's time as ``creationdate``/``changedate``, the file it came from and its s
 translate-toolkit's TMX store.
 
 Import streams the file (lxml ``iterparse``; a TMX of any size is never held whole) and takes
-exact sentence pairs: the unit's Simplified Chinese becomes a memory key and its English the
+exact sentence pairs: the unit's Simplified Chinese becomes a memory entry and its English the
 memory's English, with the TMX file (and the unit's own origin, if it names one) recorded as the
 entry's origin. Language tags are read in the spellings tools write (zh-CN, zh-Hans, ZH; en-US,
 en-GB, EN). A TMX is not an edition and has no base, so it never overwrites: a unit whose Chinese
-already has a different English in the memory (an editor's, or an earlier TMX's) is a conflict,
-reported with both texts and not taken; so is every unit of a sentence the file itself translates
-more than one way, whichever unit comes first (one taken earlier is given back). Importing the
-same TMX twice changes nothing. Imported
-entries are editors' English from then on: builds use them (status "edited"), and an editor's
-DOCX or XLIFF built before the import that changes such a row is a conflict, by the usual rule.
+(normalized: ``memory.normalize``) already has a different English in the memory (an editor's,
+or an earlier TMX's) is a conflict, reported with both texts and not taken; so is every unit of
+a sentence the file itself translates more than one way, whichever unit comes first (one taken
+earlier is given back). Importing the same TMX twice changes nothing. Imported entries are
+editors' English from then on: builds use them (status "edited"), and an editor's DOCX or XLIFF
+built before the import that changes such a row is a conflict, by the usual rule.
+
+Two parts, so that a file of millions of units keeps both cores busy and little in memory:
+``_Reader`` reads the units (what each ``<tu>`` holds; nothing of the store), in a process of
+its own for a large file, and ``_TmxImport`` takes them into the store, in one transaction of
+it, remembering of what it took only the rows' line numbers.
 """
 
 from __future__ import annotations
