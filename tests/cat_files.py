@@ -41,9 +41,12 @@ def units(path: Path) -> dict[str, etree._Element]:
 
 
 def target_of(unit: etree._Element) -> etree._Element:
-    target = next(unit.iter(f"{{{X2}}}target", f"{{{X12}}}target"))
-    assert target.getparent().tag != f"{{{X12}}}alt-trans"
-    return target
+    """The unit's own target (not a translation candidate's: 2.x mtc:match, 1.2 alt-trans)."""
+    candidates = (f"{{{X12}}}alt-trans", "{urn:oasis:names:tc:xliff:matches:2.0}match")
+    return next(
+        t for t in unit.iter(f"{{{X2}}}target", f"{{{X12}}}target")
+        if t.getparent().tag not in candidates
+    )  # fmt: skip
 
 
 def cat_edit(path: Path, out: Path, edits: dict[str, str]) -> Path:

@@ -138,6 +138,75 @@ def test_the_project_lock_comes_before_the_memory_lock(two_projects):
     assert "another build of this project is running" in result.err
 
 
+def _old_memory(tm: Path) -> None:
+    """A memory from before its index: ``tm/memory.jsonl`` alone."""
+    import json
+
+    tm.mkdir(parents=True, exist_ok=True)
+    entry = {"source": "第一句。", "english": "First.", "id": "p1", "origin": "a.docx",
+             "time": "2026-01-01T00:00:00+00:00"}  # fmt: skip
+    (tm / "memory.jsonl").write_text(json.dumps(entry, ensure_ascii=False) + "\n", "utf-8")
+
+
+def test_a_build_that_migrates_the_memory_waits_for_the_memorys_lock(project):
+    """Writing the memory's index (a migration, a rebuild after a git pull) is writing the
+    memory: a build that must do it waits while another command holds the memory's lock."""
+    tm = project.root / "tm"
+    _old_memory(tm)
+    with FileLock(str(tm / ".bilingual.lock")):  # another project's import, writing
+        proc = start(project, "build", "--outputs", "qa")
+        deadline = time.monotonic() + 60
+        while not (project.root / ".bilingual" / "build.lock").exists():
+            assert proc.poll() is None and time.monotonic() < deadline, finish(proc)
+            time.sleep(0.1)
+        time.sleep(3)  # the build reads its sources and opens the memory meanwhile
+        assert proc.poll() is None, "the build did not wait for the memory's lock"
+        assert not list(tm.glob(".memory.sqlite*"))
+    code, text = finish(proc)
+    assert code == 0, text
+    assert "is now indexed in .memory.sqlite" in text and (tm / ".memory.sqlite").is_file()
+
+
+def test_a_build_reading_an_indexed_memory_takes_no_lock(project):
+    """An import elsewhere holding the memory's lock does not hold up a build that only reads."""
+    tm = project.root / "tm"
+    _old_memory(tm)
+    assert project.run("build", "--outputs", "qa").code == 0  # migrated
+    with FileLock(str(tm / ".bilingual.lock")):
+        result = project.run("build", "--outputs", "qa", timeout=120)
+    assert result.code == 0, result.err
+    assert "waiting for" not in result.err
+
+
+def test_clean_up_in_the_memory_folder_never_touches_the_memorys_index(project):
+    """A dead run's leftover in tm/ goes; the index, its -wal and -shm stay, in use or not."""
+    import sqlite3
+
+    (project.root / "units.tmx").write_text(tmx("甲", 10), encoding="utf-8")
+    assert project.run("tm", "import", "units.tmx").code == 0
+    tm = project.root / "tm"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    leftover = tm / _named_for(dead.pid, 1, "memory.jsonl")
+    leftover.write_text("a killed rewrite's")
+    reader = sqlite3.connect(tm / ".memory.sqlite")  # another command reading: -wal and -shm
+    try:
+        assert reader.execute("SELECT count(*) FROM entries").fetchone() == (10,)
+        index = sorted(p.name for p in tm.glob(".memory.sqlite*"))
+        assert index == [".memory.sqlite", ".memory.sqlite-shm", ".memory.sqlite-wal"]
+        (project.root / "more.tmx").write_text(tmx("乙", 5), encoding="utf-8")
+        for args in (("tm", "import", "more.tmx"), ("build", "--outputs", "qa")):
+            result = project.run(*args)
+            assert result.code == 0, result.err
+            assert not leftover.exists()
+            assert sorted(p.name for p in tm.glob(".memory.sqlite*")) == index
+            leftover.write_text("a killed rewrite's")
+        assert reader.execute("SELECT count(*) FROM entries").fetchone() == (15,)
+    finally:
+        reader.close()
+    assert len(memory_sources(tm)) == 15
+
+
 # --- the glossary ------------------------------------------------------------------------------
 
 

@@ -611,7 +611,6 @@ def edition(tmp_path_factory, installed_packages) -> Path:
 def read_english(fmt: str, doctype: str, ref: str, folder: Path, edition: Path) -> str:
     """The English the reader of ``fmt`` reads from a file whose English is 'Before REF after.'"""
     from bilingual.glossary.exchange import read_tbx
-    from bilingual.memory.suggestions import Suggestions
     from bilingual.memory.tmx import read_tmx
     from bilingual.memory.translation_memory import TranslationMemory
     from bilingual.returns import docx as returned_docx
@@ -629,8 +628,13 @@ def read_english(fmt: str, doctype: str, ref: str, folder: Path, edition: Path) 
     if fmt == "xlf":
         return returned_xliff.read(path).rows[0].english
     if fmt == "tmx":
-        memory, suggestions = TranslationMemory(folder / "tm"), Suggestions(folder / "tm")
-        return read_tmx(path, memory, suggestions).taken["周鸿祎说。"]
+        memory = TranslationMemory(folder / f"tm{len(list(folder.glob('tm*')))}")  # a new one
+        try:
+            with memory.writing():
+                read_tmx(path, memory)
+            return memory.get("周鸿祎说。") or ""
+        finally:
+            memory.close()
     return next(iter(read_tbx(path))).en
 
 

@@ -114,11 +114,32 @@ def test_every_check_has_a_case_it_flags_and_one_it_leaves_alone():
     covered = {(check, flagged) for check, _, _, flagged in CASES}
     covered |= {
         (c, f)
-        for c in ("term-choice", "inconsistent-translation", "same-english")
+        for c in ("term-choice", "inconsistent-translation", "same-english", "fuzzy-match")
         for f in (True, False)
     }  # tested below
     missing = [(n, f) for n in CHECKS for f in (True, False) if (n, f) not in covered]
     assert not missing
+
+
+def test_a_fuzzy_match_is_listed_with_its_differences_in_each_editions_script():
+    from bilingual.document import FuzzyMatch
+
+    match = FuzzyMatch(
+        91, "周鸿祎说了很多。", "Zhou said a lot.", "p004.s01", "alice.docx",
+        "2026-05-02T10:00:00+00:00", "周鸿祎【说了→讲了】很多。",
+    )  # fmt: skip
+    doc = document("周鸿祎讲了很多。", english=["Zhou talked a lot."])
+    offered = doc.map_segments(lambda s: replace(s, fuzzy=(match,), origin=Origin.MACHINE))
+    (flag,) = [f for s in check_document(offered).segments for f in s.flags if f.check ==
+               "fuzzy-match"]  # fmt: skip
+    assert flag.severity is Severity.INFO
+    assert flag.message == (
+        "91% match (p004.s01, alice.docx, 2026-05-02): 周鸿祎【说了→讲了】很多。 = Zhou said a lot."
+    )
+    assert flag.text(traditional=True).startswith(
+        "91% match (p004.s01, alice.docx, 2026-05-02): 周鴻禕【"
+    )
+    assert flags("周鸿祎讲了很多。", "Zhou talked a lot.", "fuzzy-match") == []
 
 
 def test_a_quotation_over_two_segments_is_not_an_unpaired_quote():

@@ -41,7 +41,7 @@ GROUPS = {
     "glossary": ("glossary tools", "COMMAND"),
     "models": ("Argos Translate models", "COMMAND"),
     "export": ("editions for CAT tools", "FORMAT"),
-    "tm": ("the translation memory as TMX", "COMMAND"),
+    "tm": ("the translation memory: TMX in and out, status", "COMMAND"),
 }
 
 

@@ -1,4 +1,5 @@
-"""``bilingual import`` (editors' files) and ``bilingual tm export|import`` (TMX)."""
+"""``bilingual import`` (editors' files), ``bilingual tm export|import`` (TMX) and
+``bilingual tm status`` (the memory against today's sources)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ def run_tm_export(args: argparse.Namespace) -> int:
 
     settings = settings_from(args, "tm")
     result = export_tmx(settings.tm, args.output)
+    if not args.quiet:
+        for line in result.notices:
+            print(f"note: {line}", file=sys.stderr)
     print(result.line())
     return EXIT_OK
 
@@ -66,7 +70,7 @@ def tm_import_arguments(parser: argparse.ArgumentParser) -> None:
 def run_tm_import(args: argparse.Namespace) -> int:
     from bilingual.project.tm_import import import_tmx
 
-    settings = settings_from(args, "tm")
+    settings = settings_from(args, "seeds", "glossary", "tm")
     summary = import_tmx(args.file, settings)
     if args.json:
         print_json(summary.as_json())
@@ -74,7 +78,30 @@ def run_tm_import(args: argparse.Namespace) -> int:
         for line in summary.shown_problems():
             print(line, file=sys.stderr)
         print(summary.line())
+        if not args.quiet:
+            for line in summary.notices:
+                print(f"note: {line}", file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_INPUT
+
+
+def tm_status_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true")
+
+
+def run_tm_status(args: argparse.Namespace) -> int:
+    from bilingual.project.memory_status import memory_status
+
+    settings = settings_from(args, "seeds", "glossary", "tm")
+    status = memory_status(settings)
+    if args.json:
+        print_json(status.as_json())
+    else:
+        if not args.quiet:
+            for line in status.notices:
+                print(f"note: {line}", file=sys.stderr)
+        for line in status.lines():
+            print(line)
+    return EXIT_OK
 
 
 COMMANDS = (
@@ -97,6 +124,13 @@ COMMANDS = (
         "exact matches from a TMX into the memory",
         tm_import_arguments,
         run_tm_import,
+        project=True,
+    ),
+    Command(
+        ("tm", "status"),
+        "what the memory holds against today's sources; corrections no source has any more",
+        tm_status_arguments,
+        run_tm_status,
         project=True,
     ),
 )

@@ -138,6 +138,20 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class FuzzyMatch:
+    """A memory entry close to a segment that has no exact match: offered, never applied."""
+
+    score: int  # character-level similarity in whole percent
+    source: str  # the memory's Chinese
+    english: str  # the memory's English
+    id: str  # the segment ID it was taken under
+    origin: str  # the file it came from
+    time: str  # ISO 8601
+    marked: str = ""  # the memory's Chinese with what differs from the segment's marked
+    suggestion: str | None = None  # not an editor's English: why (e.g. "machine translation")
+
+
+@dataclass(frozen=True)
 class Segment:
     id: str
     paragraph: int  # 0-based index of the source line
@@ -156,6 +170,8 @@ class Segment:
     # Which of the beam's hypotheses the English is: 0 the best-scoring; more when a lower one
     # kept every glossary term the best one dropped (the term-aware choice).
     beam_rank: int = 0
+    # The memory's closest entries, best first, when it has no exact match (never applied).
+    fuzzy: tuple[FuzzyMatch, ...] = ()
 
     @property
     def text(self) -> str:

@@ -16,25 +16,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
 
 from bilingual.document import Document
 from bilingual.document.characters import has_chinese
 from bilingual.glossary.terms import Glossary, Matcher
-
-
-@cache
-def _dictionary() -> str:
-    """jieba's dict.txt ("word frequency tag" a line), found without importing jieba."""
-    spec = find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        return ""
-    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
+from bilingual.util.dictionary import jieba_dictionary
 
 
 @dataclass(frozen=True)
@@ -50,7 +36,7 @@ def dictionary_words(characters: str) -> dict[str, DictionaryWord]:
     if not characters:
         return {}
     pattern = re.compile(rf"^(\S*[{re.escape(characters)}]\S*) (\d+) (\S+)$", re.MULTILINE)
-    return {m[1]: DictionaryWord(int(m[2]), m[3]) for m in pattern.finditer(_dictionary())}
+    return {m[1]: DictionaryWord(int(m[2]), m[3]) for m in pattern.finditer(jieba_dictionary())}
 
 
 @cache
@@ -58,7 +44,7 @@ def words_containing(variant: str) -> tuple[str, ...]:
     """Dictionary words longer than ``variant`` that contain it (one pass over the dictionary,
     once per variant, and only for variants a source actually holds)."""
     pattern = re.compile(rf"^(\S*{re.escape(variant)}\S*) \d+", re.MULTILINE)
-    return tuple(m[1] for m in pattern.finditer(_dictionary()) if m[1] != variant)
+    return tuple(m[1] for m in pattern.finditer(jieba_dictionary()) if m[1] != variant)
 
 
 def _word_around(text: str, start: int, variant: str) -> str | None:

@@ -56,7 +56,7 @@ class TranslationCache:
             db.execute("SELECT count(*) FROM translations").fetchone()
         except sqlite3.OperationalError as exc:
             db.close()
-            if _cannot_write(exc):
+            if cannot_write(exc):
                 raise self._problem(exc) from None
             raise sqlite3.DatabaseError(str(exc)) from None
         except sqlite3.DatabaseError:
@@ -97,7 +97,7 @@ class TranslationCache:
                 self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?)", items)
                 self._db.executemany("INSERT OR REPLACE INTO beam_ranks VALUES (?, ?)", ranks)
         except sqlite3.OperationalError as exc:
-            if _cannot_write(exc):
+            if cannot_write(exc):
                 raise self._problem(exc) from None
             raise
 
@@ -121,5 +121,6 @@ _ENVIRONMENT_CODES = {
 }
 
 
-def _cannot_write(exc: sqlite3.Error) -> bool:
+def cannot_write(exc: sqlite3.Error) -> bool:
+    """Whether SQLite's error is the machine's (a full disk, I/O, permissions), not a bug."""
     return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _ENVIRONMENT_CODES

@@ -360,6 +360,8 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
     from bilingual.memory.translation_memory import TranslationMemory
     from bilingual.stages.editor_notes import attach_editor_notes
     from bilingual.stages.formatting import carry_document
+    from bilingual.stages.fuzzy import offer_matches
+    from bilingual.stages.glossary import memory_normalizer
     from bilingual.stages.qa import BuildIndex, check_document
     from bilingual.stages.traditional import convert_document
     from bilingual.stages.translate import translate_documents
@@ -382,13 +384,16 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
             if names:
                 paths = select_sources(paths, names, settings.seeds)
             paths = check_sources(paths, report, settings, glossary)
-            memory = TranslationMemory(settings.tm)  # read only: a build takes no memory lock
+            # Read only, but for its store: migrated or rebuilt under the memory's lock.
+            memory = TranslationMemory(settings.tm, memory_normalizer(glossary))
+            report.notes.extend(memory.notices)
             tidy_memory(settings.tm)
             if paths:
                 check_writable(settings.dist, "output folder", create=False)
                 for folder in (settings.dist, *settings.dist.glob("*.assets")):
                     remove_leftovers(folder)
         if not paths:
+            memory.close()
             report.notes.append(f"{settings.seeds}: no sources to build")
             return report
         with timed("model"):
@@ -415,6 +420,11 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
         )
         bar = progress.counter("translating", unit="seg")
         seen = BuildIndex()  # QA's view of the whole build, across groups of documents
+        present: set[int] = set()  # every sentence of the build, as the memory hashes it
+
+        def fuzzy(texts):
+            return memory.fuzzy(texts, settings.fuzzy_threshold)
+
         try:
             documents = chunks(paths, glossary, CHUNK_SEGMENTS)
             while True:
@@ -432,7 +442,12 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
                         on_plan=bar.expect,
                         on_translated=bar.advance,
                     )
-                group = [attach_editor_notes(d, memory.notes) for d in result.documents]
+                group = result.documents
+                if settings.fuzzy_threshold:
+                    with timed("fuzzy"):
+                        group = offer_matches(group, fuzzy)
+                group = [attach_editor_notes(d, memory.notes) for d in group]
+                present.update(memory.hash(s.text) for d in group for s in d.segments)
                 with timed("traditional"):
                     group = [convert_document(d, settings.traditional) for d in group]
                 with timed("qa"):
@@ -455,8 +470,22 @@ def build(settings: Settings, progress: Progress, names: Collection[str] = ()) -
                     )
             if outputs.missing is not None:
                 raise outputs.missing
+            if not names:  # every source was built: corrections none of them has any more
+                orphans = memory.count_orphans(present)
+                if orphans:
+                    report.notes.append(orphans_note(memory.path, orphans))
         finally:
             outputs.discard()
             cache.close()
+            memory.close()
             progress.close()
     return report
+
+
+def orphans_note(path: Path, count: int) -> str:
+    """The build's one line about editors' corrections no source has any more."""
+    corrections = "correction is" if count == 1 else "corrections are"
+    return (
+        f"{path}: {count} editors' {corrections} for sentences no source has any more "
+        "(reworded or removed); `bilingual tm status` lists them with today's closest sentences"
+    )

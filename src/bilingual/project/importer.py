@@ -130,10 +130,10 @@ class _Judged:
 class _Import:
     """One import command: the memory, the edition store and the running summary."""
 
-    def __init__(self, settings: Settings, tracked: str):
+    def __init__(self, settings: Settings, tracked: str, memory: TranslationMemory):
         self.settings, self.tracked = settings, tracked
         self._glossary: Glossary | None = None
-        self.memory = TranslationMemory(settings.tm)
+        self.memory = memory
         self.store = EditionStore(settings.state)
         self.summary = Summary()
         self._written: Written | None = None
@@ -359,13 +359,13 @@ class _Import:
 
     def take(self, path: Path, source: str, english: str, row_id: str) -> None:
         self.taken[source] = english
-        earlier = self.memory.entries.get(source)
+        earlier = self.memory.entry(source)
         notes = earlier.notes if earlier else ()
         self.memory.put(Entry(source, english, row_id, path.name, self.now, notes))
 
     def keep_notes(self, path: Path, source: str, rows: list[_Judged]) -> None:
         notes = tuple(dict.fromkeys(n for item in rows for n in item.notes))
-        entry = self.memory.entries.get(source)
+        entry = self.memory.entry(source)
         new = [n for n in notes if entry is None or n not in entry.notes]
         if not new:
             return
@@ -425,16 +425,20 @@ def import_files(paths: list[Path], settings: Settings, tracked_changes: str = "
 
     files, notices = expand(paths)
     with build_lock(settings.state), memory_lock(settings.tm):
-        run = _Import(settings, tracked_changes)
-        run.summary.notices.extend(notices)
-        before = dict(run.memory.entries)
-        for path in files:
-            try:
-                run.import_file(read_returned(path))
-            except InputError as exc:
-                run.summary.failed_files.append(str(path))
-                run.summary.problems.append(str(exc))
-        if run.memory.entries != before:
-            run.memory.save()
+        memory = TranslationMemory(settings.tm)
+        try:
+            with memory.writing():  # one transaction: what is read is what is changed
+                run = _Import(settings, tracked_changes, memory)
+                run.summary.notices.extend(notices)
+                for path in files:
+                    try:
+                        run.import_file(read_returned(path))
+                    except InputError as exc:
+                        run.summary.failed_files.append(str(path))
+                        run.summary.problems.append(str(exc))
+        finally:
+            memory.close()
+        run.summary.notices[:0] = memory.notices
+        if run.taken:
             run.store.record_imports(run.taken)
     return run.summary

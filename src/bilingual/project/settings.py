@@ -17,6 +17,7 @@ PAPERS = ("a4", "letter")
 PDF_LAYOUTS = ("facing", "columns")
 XLIFF_VERSIONS = ("2.1", "1.2")
 XLIFF_TARGETS = ("english", "source")
+FUZZY_LOWEST = 50  # below it a "match" shares only half its characters: noise, and slow
 
 
 def _all_writers() -> tuple[str, ...]:
@@ -55,6 +56,7 @@ class Settings:
     xliff_version: str = "2.1"
     xliff_targets: str = "english"  # what XLIFF <target> holds; "source" for OmegaT
     pdf_layout: str = "facing"  # the print edition: "facing" pages or two "columns"
+    fuzzy_threshold: int = 75  # percent: the memory's matches offered to editors (0: none)
 
     @property
     def speed(self) -> SpeedSettings:
@@ -109,6 +111,11 @@ class Settings:
                 f"xliff_version must be one of {', '.join(XLIFF_VERSIONS)}, "
                 f"xliff_targets one of {', '.join(XLIFF_TARGETS)}"
             )
+        if self.fuzzy_threshold != 0 and not FUZZY_LOWEST <= self.fuzzy_threshold <= 100:
+            raise InputError(
+                f"fuzzy_threshold must be a percentage from {FUZZY_LOWEST} to 100, or 0 for no "
+                f"fuzzy matches (it is {self.fuzzy_threshold})"
+            )
         outputs = tuple(dict.fromkeys(self.outputs)) or _all_writers()
         engine = "ray" if self.ray.address and self.engine == "argos" else self.engine
         return replace(self, outputs=outputs, engine=engine)
@@ -118,6 +125,7 @@ _PATHS = {"seeds", "glossary", "dist", "tm", "state"}
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "workers": int,
     "threads": int,
+    "fuzzy_threshold": int,
     "batch_size": int,
     "outputs": list,
     "qa_off": list,

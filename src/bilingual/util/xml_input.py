@@ -82,16 +82,17 @@ def _refusal(
 
 
 def stream(
-    path: Path, advice: str, events: tuple[str, ...] = ("end",)
+    path: Path, advice: str, events: tuple[str, ...] = ("end",), tag: str | None = None
 ) -> Iterator[tuple[str, etree._Element]]:
-    """(event, element) pairs of ``path``; InputError naming the line if it is not XML.
+    """(event, element) pairs of ``path`` (only of elements named ``tag``, if given: far fewer
+    events for a large file); InputError naming the line if it is not XML.
 
     libxml2 reports an entity it cannot expand in a file that names an external DTD as a
     warning and goes on without its text, raising only at the end of the file. Every reader
     uses a file only once it is read whole, so that is in time; the log is also looked at every
     64 events (more often costs more than the parse), so a large file stops soon after."""
     try:
-        parser = etree.iterparse(str(path), events=events, **_OPTIONS)
+        parser = etree.iterparse(str(path), events=events, tag=tag, **_OPTIONS)
         for count, item in enumerate(parser):
             if not count % 64 and parser.error_log:
                 for entry in parser.error_log:
@@ -196,9 +197,11 @@ def _comment(element: etree._Element) -> str | None:
 
 def flatten(element: etree._Element | None, vocabulary: Vocabulary) -> InlineText:
     """The text of ``element`` with its inline markup read by the module's rule."""
-    result = InlineText()
     if element is None:
-        return result
+        return InlineText()
+    if not len(element):  # plain text, the usual case: no walk
+        return InlineText(element.text or "")
+    result = InlineText()
     pieces: list[str] = []
     _walk(element, vocabulary, result, pieces)
     result.text = "".join(pieces)

@@ -7,7 +7,9 @@ translate-toolkit's storage classes; what they do not model (XLIFF 2 notes and m
 schema positions, 1.2 context groups and state qualifiers) is added to their lxml elements.
 
 Each unit carries our segment ID, the Chinese source, the English target and its state, notes
-(status, QA flags, glossary terms, editors' notes) and, like the DOCX, the base the import judges
+(status, QA flags, glossary terms, editors' notes), the memory's fuzzy matches (XLIFF 2: the
+Translation Candidates module, ``mtc:match``; 1.2: ``alt-trans`` with ``match-quality``) and,
+like the DOCX, the base the import judges
 edits against: the edition identity per file and, per unit, the English it was built with, the
 memory's English at build time and the Notes. XLIFF 2 keeps them in the Metadata module
 (``mda:``), XLIFF 1.2 in a file note, ``build-num`` and per-unit ``context-group``s.
@@ -49,6 +51,7 @@ from bilingual.writers import WriteOptions
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
+MTC_NS = "urn:oasis:names:tc:xliff:matches:2.0"
 TOOL = "bilingual"  # 1.2 note ``from``; the prefix of 2.x note categories
 EDITION_GROUP = "bilingual-edition"  # file-level metaGroup (2.x)
 BASE_GROUP = "bilingual-base"  # per-unit metaGroup (2.x) / context-group (1.2)
@@ -137,12 +140,34 @@ def _xliff2(document: Document, table: EditionTable, targets: str) -> bytes:
         unit_element = unit.getunitelement()
         unit_element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         unit_element.insert(0, _metadata(BASE_GROUP, _base(row)))
+        if segment.fuzzy:
+            element.set("id", element.get("id") or "s1")
+            unit_element.insert(1, _matches(segment, element.get("id") or "s1"))
         unit_notes_element = etree.Element(f"{{{XLIFF2_NS}}}notes")
         for category, text in unit_notes(segment, row):
             _sub(unit_notes_element, f"{{{XLIFF2_NS}}}note", text, category=f"{TOOL}:{category}")
-        unit_element.insert(1, unit_notes_element)
-    etree.cleanup_namespaces(root, top_nsmap={"mda": MDA_NS})
+        unit_element.insert(2 if segment.fuzzy else 1, unit_notes_element)
+    etree.cleanup_namespaces(root, top_nsmap={"mda": MDA_NS, "mtc": MTC_NS})
     return bytes(store)
+
+
+def _matches(segment: Segment, segment_id: str) -> etree._Element:
+    """The memory's fuzzy matches as translation candidates (the Translation Candidates
+    module): similarity in percent, type "tm", the file the English came from as origin."""
+    matches = etree.Element(f"{{{MTC_NS}}}matches", nsmap={"mtc": MTC_NS})
+    for number, match in enumerate(segment.fuzzy, 1):
+        candidate = _sub(
+            matches,
+            f"{{{MTC_NS}}}match",
+            id=f"m{number}",
+            ref=f"#{segment_id}",
+            similarity=str(match.score),
+            type="mt" if (match.suggestion or "").startswith("machine") else "tm",
+            origin=match.origin,
+        )
+        _sub(candidate, f"{{{XLIFF2_NS}}}source", match.source)
+        _sub(candidate, f"{{{XLIFF2_NS}}}target", match.english)
+    return matches
 
 
 def _status_word(segment: Segment) -> str:
@@ -199,6 +224,13 @@ def _xliff12(document: Document, table: EditionTable, targets: str) -> bytes:
                 target.set("state-qualifier", qualifier)
             if state == "signed-off":
                 element.set("approved", "yes")
+        for match in segment.fuzzy:
+            unit.addalttrans(
+                match.english,
+                origin=match.origin,
+                sourcetxt=match.source,
+                matchquality=str(match.score),
+            )
         for _category, text in unit_notes(segment, row):
             unit.addnote(text, origin=TOOL)
         unit.createcontextgroup(  # names are unique in a 1.2 file

@@ -214,6 +214,13 @@ CHECKS: Registry[CheckInfo] = Registry(
             "a glossary variant (an OCR error, a typo) in the source was read as its term",
             needs_english=False,
         ),
+        _check(
+            "fuzzy-match",
+            "bilingual.stages.qa.memory:fuzzy",
+            INFO,
+            "the memory has no English for the sentence but a similar one (fuzzy_threshold, "
+            "default 75%): offered to the editor with the differences marked, not applied",
+        ),
     ],
 )
 
