@@ -105,6 +105,9 @@ def test_source_date_epoch_stands_for_files_times_and_a_sources_own_date_wins(
     dist = builds[0].dist
     core = docx.Document(str(dist / f"{NAME}.zh-Hans_en.docx")).core_properties
     assert core.created.isoformat() == core.modified.isoformat() == "2023-11-14T00:00:00+00:00"
+    assert core.author == ""  # a text file names no author, and the tool is none
+    worded = docx.Document(str(dist / "worded.zh-Hans_en.docx")).core_properties
+    assert worded.author == "周编辑"  # Word's own creator, as the EPUB's
     for suffix in ("docx", "epub"):
         with zipfile.ZipFile(dist / f"{NAME}.zh-Hans_en.{suffix}") as archive:
             assert {i.date_time for i in archive.infolist()} == {(2023, 11, 14, 0, 0, 0)}

@@ -297,7 +297,7 @@ def _core_properties(out, table: EditionTable, document: Document, language: str
         f"Traditional conversion: OpenCC {table.opencc or '-'}."
     )
     props.language = language
-    props.author = "bilingual"
+    props.author = _clip(document.author or "")  # the article's, never the tool's
     props.created = props.modified = day(document.date)  # the document's, not the time of writing
     props.last_modified_by = ""
     props.revision = 1
