@@ -389,3 +389,29 @@ def test_segment_command_shows_structured_ids(project: Project):
     ids = [s["id"] for s in json.loads(result.out)["segments"]]
     assert ids[:4] == ["p002.s01", "p005.s01", "p007.s01", "p007.s02"]  # the title: line 2
     assert len(ids) == len(set(ids))
+
+
+def test_a_word_equation_is_read_as_text_and_an_embedded_document_is_named(tmp_path):
+    """Word math (m:oMath) keeps its text, its layout noted; an altChunk (a part Word imports
+    when it opens the file) cannot be read, and says so instead of vanishing."""
+    import docx
+    from docx.oxml import parse_xml
+
+    m = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+    path = word_file(
+        tmp_path / "math.docx",
+        f"<w:r><w:t>质能方程是</w:t></w:r><m:oMath {m}><m:r><m:t>E=m</m:t></m:r>"
+        "<m:sSup><m:e><m:r><m:t>c</m:t></m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup>"
+        "</m:sSup></m:oMath><w:r><w:t>。</w:t></w:r>",
+    )
+    document = read_source(path)
+    assert [b.text for b in document.paragraphs] == ["质能方程是E=mc2。"]
+    assert ["equation" in n.message for n in document.reading_notes] == [True]
+
+    word = docx.Document(str(path))
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    r = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    word.element.body.insert(1, parse_xml(f'<w:altChunk {w} {r} r:id="rIdChunk1"/>'))
+    word.save(str(path))
+    notes = read_source(path).reading_notes
+    assert any("w:altChunk" in n.message and n.severity.value == "warning" for n in notes)

@@ -62,6 +62,7 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 V = "{urn:schemas-microsoft-com:vml}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 
 _SKIPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", MC + "Fallback", W + "txbxContent"}
 _HEADING = re.compile(r"^heading\s*(\d)$")
@@ -485,6 +486,9 @@ class _Reader:
                     walk(child, self._kept(_field_link(child.get(W + "instr", "")), number) or link)
                 elif tag == W + "r":
                     run(child, link)
+                elif tag == M + "oMath":  # an equation: its text, read as plain text
+                    emit("".join(t.text or "" for t in child.iter(M + "t")), set(), link)
+                    self._unkept("an equation's layout (Word math)", number)
                 else:  # w:ins, w:moveTo, w:sdt, w:sdtContent, w:smartTag, w:customXml, ...
                     walk(child, link)
 
@@ -636,6 +640,16 @@ class _Reader:
         body = self.document.element.body
         blocks: list[Paragraph] = []
         paragraphs = [p for p in body.iter(W + "p") if not _in_fallback(p)]
+        for _ in body.iter(W + "altChunk"):  # a part Word imports on opening (HTML, RTF)
+            self.reading_notes.append(
+                ReadingNote(
+                    len(paragraphs),
+                    SOURCE_UNSUPPORTED,
+                    "an embedded document (w:altChunk, which Word imports when it opens the "
+                    "file) is not read: open and save the file in Word, then build again",
+                    Severity.WARNING,
+                )
+            )
         last_code = -2  # the number of the last code paragraph read
         code_lines: dict[int, list[str]] = {}  # block index of a code block -> its lines
         cell_blocks: dict[Any, int] = {}  # w:tc -> index of its block in ``blocks``
