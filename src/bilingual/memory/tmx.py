@@ -3,8 +3,8 @@
 Export writes one ``<tu>`` per memory entry that has English (entries holding only notes have
 no translation to exchange): the Simplified source (``zh-Hans``) and the English (``en``), the
 entry's time as ``creationdate``/``changedate``, the file it came from and its segment ID as
-``prop``s (``x-origin``, ``x-segment-id``) and the editors' notes as ``note``s. It is built with
-translate-toolkit's TMX store.
+``prop``s (``x-origin``, ``x-segment-id``) and the editors' notes as ``note``s. It is written a unit
+at a time, as translate-toolkit's TMX store lays it out (the same bytes).
 
 Import streams the file (lxml ``iterparse``; a TMX of any size is never held whole); how each
 unit is read (languages, inline codes, authors and dates, what is only a suggestion, what is
@@ -31,13 +31,15 @@ numbers.
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from lxml import etree
 
@@ -47,10 +49,11 @@ from bilingual.errors import InputError
 from bilingual.memory.entry import Suggestion
 from bilingual.memory.tmx_units import ID_PROP, ORIGIN_PROP, PROBLEMS, Refusal, TmxReader, TmxUnit
 from bilingual.memory.translation_memory import Entry, Prepared, Stored, TranslationMemory
-from bilingual.util.atomic import write_bytes
+from bilingual.util.atomic import staged
 from bilingual.util.reproducible import source_date_epoch
 
 FILE_NAME = "memory.tmx"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _SHOWN = 20  # conflicts printed; --json lists all
 DUPLICATE = "duplicate in the file"
 ALREADY = "already in the memory"
@@ -88,12 +91,15 @@ class ExportResult:
 
 def render_tmx(entries: Iterable[Entry], now: str) -> tuple[bytes, int]:
     """(the TMX 1.4b of ``entries`` that have English, how many units)."""
-    from translate.storage.tmx import tmxfile
+    out = BytesIO()
+    units = write_tmx(out, entries, now)
+    return out.getvalue(), units
 
-    store = tmxfile(sourcelanguage=TAGS[SIMPLIFIED], targetlanguage=TAGS[ENGLISH])
-    store.addheader()
-    header = next(store.document.getroot().iterchildren("header"))
-    for key, value in {
+
+def write_tmx(out: BinaryIO, entries: Iterable[Entry], now: str) -> int:
+    """Write the TMX 1.4b of ``entries`` that have English to ``out``, a unit at a time (a
+    memory of millions of entries is never held whole); returns how many units."""
+    header = {
         "creationtool": "bilingual",
         "creationtoolversion": __version__,
         "segtype": "sentence",
@@ -102,28 +108,41 @@ def render_tmx(entries: Iterable[Entry], now: str) -> tuple[bytes, int]:
         "srclang": TAGS[SIMPLIFIED],
         "datatype": "plaintext",
         "creationdate": tmx_date(now) or "",
-    }.items():
-        header.set(key, value)
+    }
+    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n')
+    out.write(b'<tmx version="1.4">\n  ')
+    out.write(etree.tostring(etree.Element("header", header)))
     units = 0
     for entry in entries:
         if entry.english is None:
             continue
-        unit = store.addsourceunit(entry.source)
-        unit.settarget(entry.english, TAGS[ENGLISH], append=True)
-        for note in entry.notes:
-            unit.addnote(note)
-        tu = unit.xmlelement
-        first_tuv = tu.find("tuv")
-        for kind, value in ((ORIGIN_PROP, entry.origin), (ID_PROP, entry.id)):
-            if value:
-                prop = etree.Element("prop", type=kind)
-                prop.text = value
-                first_tuv.addprevious(prop)
-        if date := tmx_date(entry.time):
-            tu.set("creationdate", date)
-            tu.set("changedate", date)
+        if not units:
+            out.write(b"\n  <body>\n")
+        out.write(b"    " + etree.tostring(_unit(entry), encoding="UTF-8", xml_declaration=False))
         units += 1
-    return bytes(store), units
+    out.write(b"  </body>\n</tmx>\n" if units else b"\n  <body/>\n</tmx>\n")
+    return units
+
+
+def _unit(entry: Entry) -> etree._Element:
+    """One ``<tu>``: notes, props, then the Chinese and English ``<tuv>``s, indented as in
+    the file (four spaces the unit, two more each level)."""
+    tu = etree.Element("tu")
+    if date := tmx_date(entry.time):
+        tu.set("creationdate", date)
+        tu.set("changedate", date)
+    for note in entry.notes:
+        etree.SubElement(tu, "note").text = note
+    for kind, value in ((ORIGIN_PROP, entry.origin), (ID_PROP, entry.id)):
+        if value:
+            etree.SubElement(tu, "prop", type=kind).text = value
+    for language, text in ((TAGS[SIMPLIFIED], entry.source), (TAGS[ENGLISH], entry.english)):
+        tuv = etree.SubElement(tu, "tuv")
+        tuv.set(_XML_LANG, language)
+        etree.SubElement(tuv, "seg").text = text
+    etree.indent(tu, space="  ", level=2)
+    tu.tail = "\n"
+    return tu
 
 
 def export_date(entries: Iterable[Entry]) -> str:
@@ -149,9 +168,16 @@ def export_tmx(tm: Path, output: Path | None = None) -> ExportResult:
     memory = TranslationMemory(tm)
     try:
         path = output or tm / FILE_NAME
-        data, units = render_tmx(memory.entries(), export_date(memory.entries()))
+        now = export_date(memory.entries())
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, data)
+        units = 0
+
+        def write(tmp: Path) -> None:
+            nonlocal units
+            with open(tmp, "wb") as out:
+                units = write_tmx(out, memory.entries(), now)
+
+        os.replace(staged(path, write), path)
         return ExportResult(path, units, memory.status().notes_only, memory.notices)
     finally:
         memory.close()
