@@ -339,3 +339,22 @@ def join_as_before(pieces, separator=""):
 @given(st.lists(text_and_spans(max_spans=3), max_size=5), st.sampled_from(["", " ", "\n"]))
 def test_joined_pieces_are_what_they_were(pieces, separator):
     assert join(pieces, separator) == join_as_before(pieces, separator)
+
+
+def test_a_cover_measures_only_the_title_it_can_show():
+    """A title of a million characters (a source that is one long line) is wrapped for the
+    EPUB's cover by measuring what the cover's lines can hold, not the whole title."""
+    from bilingual.writers import cover
+
+    class Ruler:  # Pillow's ImageDraw.textlength, counted: 40 px a character
+        calls = 0
+
+        def textlength(self, text, font=None):
+            Ruler.calls += 1
+            return 40 * len(text)
+
+    for by_word, text in ((False, "很长的标题" * 200_000), (True, "a long title " * 80_000)):
+        Ruler.calls = 0
+        lines = cover._wrap(Ruler(), text, None, 960, by_word=by_word, most=6)
+        assert len(lines) == 6 and all(40 * len(line) <= 960 for line in lines)
+        assert Ruler.calls < 2_000

@@ -47,18 +47,18 @@ def _png(chinese: str, english: str, author: str | None, lang: str) -> bytes:
     y = 380
     size = 104 if len(chinese) <= 24 else 80
     font = _font(cjk_bold, size)
-    for line in _wrap(draw, chinese, font, width, by_word=False)[:6]:
+    for line in _wrap(draw, chinese, font, width, by_word=False, most=6):
         draw.text((MARGIN, y), line, font=font, fill=INK)
         y += int(size * 1.35)
     if english:
         y += 40
         font = _font(latin, 58 if len(english) <= 60 else 46)
-        for line in _wrap(draw, english, font, width, by_word=True)[:6]:
+        for line in _wrap(draw, english, font, width, by_word=True, most=6):
             draw.text((MARGIN, y), line, font=font, fill=INK)
             y += int(font.size * 1.35)
     if author:
         font = _font(cjk_regular, 48)
-        lines = _wrap(draw, author, font, width, by_word=True)[:2]
+        lines = _wrap(draw, author, font, width, by_word=True, most=2)
         for n, line in enumerate(lines):
             draw.text((MARGIN, HEIGHT - 200 - 64 * (len(lines) - 1 - n)), line, font=font, fill=INK)
     out = io.BytesIO()
@@ -76,13 +76,20 @@ def _font(face: FontFile | None, size: int):
     return ImageFont.truetype(str(face.path), size, index=face.index)
 
 
-def _wrap(draw, text: str, font, width: int, by_word: bool) -> list[str]:
-    """``text`` in lines no wider than ``width``: at spaces (English), or anywhere (Chinese,
-    and a word too long for a line)."""
+_LINE_CHARACTERS = 80  # more than a cover's line holds at any of its sizes
+
+
+def _wrap(draw, text: str, font, width: int, by_word: bool, most: int) -> list[str]:
+    """The first ``most`` lines of ``text`` no wider than ``width``: at spaces (English), or
+    anywhere (Chinese, and a word too long for a line). Only as much of the text is measured as
+    those lines can hold (a title may be a paragraph of a million characters)."""
     lines: list[str] = []
     line = ""
+    text = text[: _LINE_CHARACTERS * (most + 1)]
     units = text.split(" ") if by_word else list(text)
     for unit in units:
+        if len(lines) >= most:
+            break
         candidate = f"{line} {unit}" if by_word and line else line + unit
         fits = draw.textlength(candidate, font=font) <= width
         if not line or fits or (not by_word and unit in _NO_LINE_START):
@@ -98,7 +105,7 @@ def _wrap(draw, text: str, font, width: int, by_word: bool) -> list[str]:
             line = line[cut:]
     if line:
         lines.append(line)
-    return lines
+    return lines[:most]
 
 
 def _hex(colour: tuple[int, int, int]) -> str:
