@@ -15,7 +15,6 @@ exit. It prints the README's table (also saved to benchmarks/work/linear.md).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import signal
 import subprocess
@@ -28,6 +27,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # the input makers and the model builder
 
 REPO = HERE.parent
+from bench_build import load_average  # noqa: E402  (this folder is the script's)
+
 WORK = HERE / "work"
 CASES = [
     ("one line, no punctuation", "line", [10_000, 100_000, 1_000_000]),
@@ -102,11 +103,6 @@ def interrupt_long_line(characters: int) -> tuple[float, int]:
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=600)
     return time.monotonic() - sent, proc.returncode
-
-
-def load_average() -> str:
-    one, five, _ = os.getloadavg()
-    return f"{one:.1f} (1 min), {five:.1f} (5 min)"
 
 
 def main() -> None:

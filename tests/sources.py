@@ -184,7 +184,8 @@ def write_docx(folder: Path, name: str = "worded") -> Path:
 
 
 def resave_with_libreoffice(source: Path, folder: Path, name: str) -> Path:
-    """``source`` re-saved by LibreOffice (its own style definitions and numbering)."""
+    """``source`` re-saved by LibreOffice as ``folder/NAME.docx`` (its own style definitions and
+    numbering); ``source`` may be any file LibreOffice opens (a flat ODT)."""
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed; .ci/install-clients installs it")
     out = folder / "lo-out"
@@ -205,7 +206,7 @@ def resave_with_libreoffice(source: Path, folder: Path, name: str) -> Path:
         timeout=180,
     )
     target = folder / f"{name}.docx"
-    (out / source.name).replace(target)
+    (out / f"{source.stem}.docx").replace(target)  # a .docx, or any file LibreOffice opens
     return target
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from word_xml import NS
 from bilingual.document import Kind, SpanKind
 from bilingual.readers import read_source
 from conftest import CHROMIUM, SOFFICE, Project, new_project
+from sources import resave_with_libreoffice
 from test_browser import DESKTOP, PHONE, Opened
 from test_publishing import epubcheck
 
@@ -75,28 +75,12 @@ FODT = """\
 
 def libreoffice_docx(folder: Path) -> Path:
     """``notes.docx``, written by LibreOffice from the flat ODT above."""
-    if SOFFICE is None:
-        pytest.skip("LibreOffice (soffice) is not installed; .ci/install-clients installs it")
-    source = folder / "notes.fodt"
+    source = folder / "notes-source.fodt"
     source.write_text(FODT, encoding="utf-8")
-    out = folder / "lo-out"
-    subprocess.run(
-        [
-            SOFFICE,
-            "--headless",
-            f"-env:UserInstallation=file://{folder / 'lo-profile'}",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    source.unlink()
-    return out / "notes.docx"
+    try:
+        return resave_with_libreoffice(source, folder, "notes")
+    finally:
+        source.unlink()
 
 
 @pytest.fixture(scope="module")

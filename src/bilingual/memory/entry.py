@@ -8,9 +8,11 @@ source (code point order), one line per source, so a change to it is a readable 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 FILE_NAME = "memory.jsonl"
 _TEXT_FIELDS = ("source", "id", "origin", "time")
@@ -91,9 +93,9 @@ class LineError(ValueError):
         self.line, self.why = line, why
 
 
-def read_lines(handle: Iterable[bytes]) -> Iterator[Entry]:
-    """The entry of each non-blank line of a file opened in binary; LineError at the first line
-    that is not an entry (or not UTF-8)."""
+def _json_lines(handle: Iterable[bytes], what: str, read: Callable[[Any], T]) -> Iterator[T]:
+    """``read`` of each non-blank line of a JSON Lines file opened in binary; LineError at the
+    first line that is not UTF-8, or not JSON ``read`` takes (a ValueError: not ``what``)."""
     offset = 0
     for number, raw in enumerate(handle, 1):
         try:
@@ -104,9 +106,16 @@ def read_lines(handle: Iterable[bytes]) -> Iterator[Entry]:
         if not line.strip():
             continue
         try:
-            yield entry_from_json(json.loads(line))
+            value = read(json.loads(line))
         except ValueError as exc:
-            raise LineError(number, f"not a translation memory entry ({exc})") from None
+            raise LineError(number, f"not {what} ({exc})") from None
+        yield value
+
+
+def read_lines(handle: Iterable[bytes]) -> Iterator[Entry]:
+    """The entry of each non-blank line of a file opened in binary; LineError at the first line
+    that is not an entry (or not UTF-8)."""
+    return _json_lines(handle, "a translation memory entry", entry_from_json)
 
 
 # --- suggestions -------------------------------------------------------------------------------
@@ -142,21 +151,12 @@ def line_of_suggestion(source: str, english: str, origin: str, time: str, why: s
 
 def read_suggestions(handle: Iterable[bytes]) -> Iterator[Suggestion]:
     """The suggestion of each non-blank line; LineError at the first line that is not one."""
-    offset = 0
-    for number, raw in enumerate(handle, 1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise LineError(number, f"not UTF-8 (byte {offset + exc.start})") from None
-        offset += len(raw)
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            if not isinstance(data, dict) or set(data) != set(_SUGGESTION_FIELDS):
-                raise ValueError("wrong fields")
-            if not all(isinstance(data[k], str) and data[k] for k in _SUGGESTION_FIELDS):
-                raise ValueError("every field must be text")
-        except ValueError as exc:
-            raise LineError(number, f"not a suggestion ({exc})") from None
-        yield Suggestion(**data)
+    return _json_lines(handle, "a suggestion", _suggestion_from_json)
+
+
+def _suggestion_from_json(data: Any) -> Suggestion:
+    if not isinstance(data, dict) or set(data) != set(_SUGGESTION_FIELDS):
+        raise ValueError("wrong fields")
+    if not all(isinstance(data[k], str) and data[k] for k in _SUGGESTION_FIELDS):
+        raise ValueError("every field must be text")
+    return Suggestion(**data)

@@ -82,20 +82,23 @@ hr { border: 0; border-top: .5pt solid #999; margin: 0 0 .8em; }
 def _page_css(layout: str, paper: str, chinese: str, english: str) -> str:
     number = "font-size: 8pt; content: counter(page);"
     head = "font-size: 7.5pt; color: #555;"
+    chinese_head, english_head = (
+        _css_string(_running_head(t)) for t in (chinese, english or chinese)
+    )
     if layout == "columns":
         size = "A4" if paper == "a4" else "letter"
         return f"""
 @page {{ size: {size}; margin: 18mm 16mm 20mm;
-  @bottom-center {{ {number} }} @top-center {{ {head} content: "{_css_string(chinese)}"; }} }}
+  @bottom-center {{ {number} }} @top-center {{ {head} content: "{chinese_head}"; }} }}
 @page titlepage {{ @top-center {{ content: none; }} @bottom-center {{ content: none; }} }}
 .pair {{ display: grid; grid-template-columns: 1fr 1fr; column-gap: 7mm; }}
 """
     return f"""
 @page {{ size: A5; margin: 16mm 14mm 18mm 18mm; }}
 @page :left {{ margin: 16mm 18mm 18mm 14mm;
-  @bottom-left {{ {number} }} @top-left {{ {head} content: "{_css_string(chinese)}"; }} }}
+  @bottom-left {{ {number} }} @top-left {{ {head} content: "{chinese_head}"; }} }}
 @page :right {{ @bottom-right {{ {number} }}
-  @top-right {{ {head} content: "{_css_string(english or chinese)}"; }} }}
+  @top-right {{ {head} content: "{english_head}"; }} }}
 @page titlepage {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
   @bottom-right {{ content: none; }} @bottom-left {{ content: none; }} }}
 .verso {{ break-before: left; }}
@@ -124,7 +127,6 @@ def _running_head(text: str) -> str:
 
 
 def _css_string(text: str) -> str:
-    text = _running_head(text)
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
